@@ -1,0 +1,223 @@
+"""torchless: PyTorch's eager API in Python on NumPy.
+
+``import torchless as torch`` and write PyTorch: tensors, autograd, nn,
+optim, with torch's names, printing, promotion rules and errors.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from . import _dtype
+from ._tensor import Size, Tensor  # first: it loads the op families
+from ._device import device
+from ._dtype import (
+    bool,
+    can_cast,
+    double,
+    dtype,
+    finfo,
+    float,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    half,
+    iinfo,
+    int,
+    int8,
+    int16,
+    int32,
+    int64,
+    long,
+    promote_types,
+    result_type,
+    set_default_dtype,
+    short,
+    uint8,
+)
+from ._missing import missing_attribute_getattr
+from ._ops.creation import (
+    arange,
+    as_tensor,
+    asarray,
+    empty,
+    empty_like,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    normal,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randint,
+    randint_like,
+    randn,
+    randn_like,
+    randperm,
+    scalar_tensor,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from ._ops.indexing import nonzero
+from ._ops.linalg import addmm, bmm, dot, matmul, mm, mv, outer
+from ._ops.pointwise import (
+    abs,
+    absolute,
+    add,
+    bitwise_and,
+    bitwise_not,
+    bitwise_or,
+    bitwise_xor,
+    clamp,
+    clip,
+    cos,
+    div,
+    divide,
+    eq,
+    exp,
+    floor_divide,
+    fmod,
+    ge,
+    gt,
+    isfinite,
+    isinf,
+    isnan,
+    le,
+    log,
+    logical_and,
+    logical_not,
+    logical_or,
+    logical_xor,
+    lt,
+    maximum,
+    minimum,
+    mul,
+    multiply,
+    ne,
+    neg,
+    negative,
+    pow,
+    reciprocal,
+    relu,
+    remainder,
+    rsqrt,
+    sigmoid,
+    sign,
+    sin,
+    sqrt,
+    square,
+    sub,
+    subtract,
+    tanh,
+    true_divide,
+    where,
+)
+from ._ops.reduction import amax, amin, argmax, argmin, max, mean, min, sum
+from ._ops.shape import (
+    cat,
+    clone,
+    concat,
+    flatten,
+    narrow,
+    permute,
+    reshape,
+    squeeze,
+    stack,
+    t,
+    transpose,
+    unbind,
+    unsqueeze,
+)
+from ._random import (
+    Generator,
+    default_generator,
+    get_rng_state,
+    initial_seed,
+    manual_seed,
+    seed,
+    set_rng_state,
+)
+from ._tensor_str import set_printoptions
+from .autograd.grad_mode import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
+
+from . import autograd, nn, optim, utils  # noqa: E402  (they import the names above)
+
+
+class layout:
+    """Memory layout marker; torchless has only torch.strided."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return "torch." + self.name
+
+
+strided = layout("strided")
+
+
+class memory_format:
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return "torch." + self.name
+
+
+contiguous_format = memory_format("contiguous_format")
+preserve_format = memory_format("preserve_format")
+channels_last = memory_format("channels_last")
+
+
+def is_tensor(obj) -> bool:
+    """True if ``obj`` is a torchless Tensor."""
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input: Tensor) -> bool:
+    return input.dtype.is_floating_point
+
+
+def numel(input: Tensor) -> int:
+    return input.numel()
+
+
+def get_num_threads() -> int:
+    import os
+
+    return os.cpu_count() or 1
+
+
+def set_num_threads(n: int) -> None:
+    """Accepted for compatibility; NumPy's BLAS pool is set by its own
+    environment variables (or threadpoolctl)."""
+
+
+def use_deterministic_algorithms(mode: bool, *, warn_only: bool = False) -> None:
+    """Accepted for compatibility: torchless's CPU ops are deterministic."""
+
+
+def compile(model=None, **kwargs):
+    """torch.compile is the identity in torchless (there is no compiler)."""
+    if model is None:
+        return lambda m: m
+    return model
+
+
+__all__ = sorted(
+    n for n, v in list(globals().items())
+    if not n.startswith("_") and n not in ("annotations", "missing_attribute_getattr")
+)
+__getattr__ = missing_attribute_getattr(__name__)

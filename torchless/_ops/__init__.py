@@ -1,0 +1,1 @@
+"""Op families: one file each, forward on arrays and backward side by side."""

@@ -1,0 +1,120 @@
+"""Neural-network functions: linear and the losses (fused where real models
+spend their time)."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from .._tensor import Tensor, _make, _record, _state
+from ..autograd.graph import Node
+from ._common import operands
+from .linalg import addmm, matmul
+from .shape import t
+
+__all__ = ["linear", "mse_loss"]
+
+
+def linear(input, weight, bias=None):
+    """``input @ weight.T + bias``; 2-D inputs run as one addmm, as in torch."""
+    if not isinstance(input, Tensor):
+        raise TypeError(
+            f"linear(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+        )
+    wt = t(weight)
+    if input.ndim == 2:
+        if bias is None:
+            return matmul(input, wt)
+        return addmm(bias, input, wt)
+    if bias is None:
+        return matmul(input, wt)
+    if input.ndim == 0:
+        raise RuntimeError(
+            "both arguments to linear need to be at least 1D, but they are 0D and 2D"
+        )
+    shape = input.shape
+    flat = input.reshape(-1, shape[-1])
+    return addmm(bias, flat, wt).view(*shape[:-1], weight.shape[0])
+
+
+_REDUCTIONS = ("none", "mean", "sum")
+
+
+def _reduction(reduction, size_average=None, reduce=None):
+    if size_average is not None or reduce is not None:
+        warnings.warn(
+            "size_average and reduce args will be deprecated, please use reduction='"
+            + _legacy(size_average, reduce)
+            + "' instead.",
+            UserWarning,
+            stacklevel=3,
+        )
+        reduction = _legacy(size_average, reduce)
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return reduction
+
+
+def _legacy(size_average, reduce):
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    if not reduce:
+        return "none"
+    return "mean" if size_average else "sum"
+
+
+class MseLossBackward0(Node):
+    __slots__ = ("reduction",)
+
+    def apply(self, g):
+        x, y = self.saved()
+        n = x.numel()
+        red = self.reduction
+        norm = 2.0 / n if red == "mean" else 2.0
+        gx = (x - y) * norm * g
+        nf = self.next_functions
+        return (gx if nf[0][0] is not None else None), (-gx if nf[1][0] is not None else None)
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """Mean squared error: ``mean((input - target) ** 2)`` (or sum / none)."""
+    reduction = _reduction(reduction, size_average, reduce)
+    if not isinstance(target, Tensor):
+        raise TypeError(
+            f"mse_loss(): argument 'target' (position 2) must be Tensor, not "
+            f"{type(target).__name__}"
+        )
+    if input.shape != target.shape:
+        warnings.warn(
+            f"Using a target size ({target.shape}) that is different to the input size "
+            f"({input.shape}). This will likely lead to incorrect results due to broadcasting. "
+            "Please ensure they have the same size.",
+            UserWarning,
+            stacklevel=2,
+        )
+    ad, bd, rd, _ = operands(input, target)
+    try:
+        ad, bd = np.broadcast_arrays(ad, bd)
+    except ValueError:
+        raise RuntimeError(
+            f"The size of tensor a ({input.shape[-1]}) must match the size of tensor b "
+            f"({target.shape[-1]}) at non-singleton dimension {max(input.ndim, target.ndim) - 1}"
+        ) from None
+    d = np.subtract(ad, bd)
+    sq = np.multiply(d, d)
+    if reduction == "none":
+        r = sq
+    elif reduction == "sum":
+        r = np.sum(sq)
+    else:
+        r = np.sum(sq) / sq.dtype.type(sq.size) if sq.size else np.asarray(np.nan, sq.dtype)
+    res = _make(np.asarray(r, dtype=sq.dtype))
+    if _state.enabled and (input._requires_grad or target._requires_grad):
+        node = MseLossBackward0()
+        node.reduction = reduction
+        xb = input if input.shape == sq.shape else input.expand(sq.shape)
+        yb = target if target.shape == sq.shape else target.expand(sq.shape)
+        node.save(xb, yb)
+        _record(node, res, input, target)
+    return res

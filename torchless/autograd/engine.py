@@ -1,0 +1,228 @@
+"""The backward engine.
+
+From the roots, count how many edges lead into each node, then run nodes
+whose count has dropped to zero, newest first (as torch orders by sequence
+number), summing the gradients that arrive for each node's outputs. Leaves
+receive theirs through AccumulateGrad. Iterative throughout: graphs of any
+depth run without touching the recursion limit.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+from . import grad_mode
+from .graph import AccumulateGrad
+
+__all__ = ["run_backward", "accumulate_grad"]
+
+
+def _fit(g, shape, dtype):
+    """Make a gradient match the input it flows into: undo broadcasting
+    (sum over broadcast dims) and cast to the input's dtype."""
+    from .._ops.reduction import sum_to_shape
+
+    if g.shape != shape:
+        g = sum_to_shape(g, shape)
+    if g.dtype is not dtype:
+        g = g.to(dtype)
+    return g
+
+
+def run_backward(
+    roots,
+    grads,
+    retain_graph: bool,
+    create_graph: bool,
+    inputs=None,
+    accumulate: bool = True,
+    allow_unused: bool = True,
+):
+    """Backpropagate ``grads`` from ``roots`` (a list of (node, output_nr)).
+
+    With ``accumulate`` the leaves' ``.grad`` fields receive the results;
+    otherwise the gradients flowing into ``inputs`` (edges) are returned.
+    """
+    # 1. dependency counts over the reachable graph
+    deps: dict = {}
+    stack = []
+    for node, _ in roots:
+        if node not in deps:
+            deps[node] = 0
+            stack.append(node)
+    while stack:
+        node = stack.pop()
+        for nxt, _ in node.next_functions:
+            if nxt is not None:
+                if nxt in deps:
+                    deps[nxt] += 1
+                else:
+                    deps[nxt] = 1
+                    stack.append(nxt)
+
+    # edges whose gradient is captured (autograd.grad, backward(inputs=))
+    capture = None
+    needed = None
+    if inputs is not None:
+        capture = {}
+        for i, (node, nr) in enumerate(inputs):
+            capture.setdefault(node, []).append((nr, i))
+        needed = _needed_nodes(deps, roots, capture)
+    results = [None] * (len(inputs) if inputs is not None else 0)
+
+    # 2. seed the buffers with the root gradients
+    buffers: dict = {}
+    for (node, nr), g in zip(roots, grads):
+        _add_to_buffer(buffers, node, nr, g)
+
+    ready = [(-n._seq, n) for n in deps if deps[n] == 0]
+    heapq.heapify(ready)
+
+    prev = grad_mode._state.enabled
+    grad_mode._state.enabled = create_graph
+    try:
+        while ready:
+            _, node = heapq.heappop(ready)
+            g = buffers.pop(node, None)
+            if capture is not None and node in capture:
+                for nr, i in capture[node]:
+                    gi = g if node._nout == 1 else (None if g is None else g[nr])
+                    results[i] = gi
+            if needed is not None and node not in needed:
+                continue
+            if type(node) is AccumulateGrad:
+                if accumulate and g is not None:
+                    accumulate_grad(node.variable, g, create_graph)
+                continue
+
+            if node._tensor_pre_hooks is not None:
+                g = _run_tensor_hooks(node, g)
+            if node._pre_hooks is not None:
+                g = _run_pre_hooks(node, g)
+            if g is None:
+                out = (None,) * len(node.next_functions)
+            else:
+                out = node.apply(g)
+                if node._hooks is not None:
+                    out = _run_post_hooks(node, out, g)
+                if node._meta is not None:
+                    out = tuple(
+                        None if gi is None else _fit(gi, *m) for gi, m in zip(out, node._meta)
+                    )
+            if not retain_graph:
+                node.release()
+            for (nxt, nr), gi in zip(node.next_functions, out):
+                if nxt is None:
+                    continue
+                if gi is not None:
+                    _add_to_buffer(buffers, nxt, nr, gi)
+                d = deps[nxt] - 1
+                deps[nxt] = d
+                if d == 0:
+                    heapq.heappush(ready, (-nxt._seq, nxt))
+    finally:
+        grad_mode._state.enabled = prev
+    return results
+
+
+def _add_to_buffer(buffers, node, nr, g):
+    if node._nout == 1:
+        prev = buffers.get(node)
+        buffers[node] = g if prev is None else prev + g
+    else:
+        slots = buffers.get(node)
+        if slots is None:
+            slots = buffers[node] = [None] * node._nout
+        slots[nr] = g if slots[nr] is None else slots[nr] + g
+
+
+def _needed_nodes(deps, roots, capture):
+    """Nodes from which a captured edge can be reached: only they run."""
+    # Kahn's order from the roots, then walk it backwards
+    counts = dict(deps)
+    order = []
+    queue = [n for n in counts if counts[n] == 0]
+    while queue:
+        n = queue.pop()
+        order.append(n)
+        for nxt, _ in n.next_functions:
+            if nxt is not None:
+                counts[nxt] -= 1
+                if counts[nxt] == 0:
+                    queue.append(nxt)
+    needed = set()
+    for n in reversed(order):
+        for nxt, _ in n.next_functions:
+            if nxt is not None and (nxt in needed or nxt in capture):
+                needed.add(n)
+                break
+    return needed
+
+
+def accumulate_grad(var, g, create_graph: bool) -> None:
+    """Add ``g`` into ``var.grad`` as AccumulateGrad does."""
+    extra = var._extra
+    if extra is not None and "hooks" in extra:
+        for h in extra["hooks"]:
+            r = h(g)
+            if r is not None:
+                g = r
+    if g.shape != var.shape:
+        g = _fit(g, var.shape, var.dtype)
+    elif g.dtype is not var.dtype:
+        g = g.to(var.dtype)
+    cur = var._grad
+    if cur is None:
+        if create_graph:
+            var._grad = g
+        else:
+            # a fresh copy: the incoming gradient may be shared with other
+            # leaves or held by the caller, and .grad is updated in place
+            var._grad = g._detached_copy()
+    elif create_graph or cur.requires_grad:
+        var._grad = cur + g
+    else:
+        cur._inplace_add_data(g)
+    if extra is not None and "post_hooks" in extra:
+        for h in extra["post_hooks"]:
+            h(var)
+
+
+def _run_tensor_hooks(node, g):
+    hooks = node._tensor_pre_hooks
+    if node._nout == 1:
+        for h in hooks.get(0, ()):
+            if g is None:
+                break
+            r = h(g)
+            if r is not None:
+                g = r
+        return g
+    g = list(g) if g is not None else [None] * node._nout
+    for nr, hs in hooks.items():
+        for h in hs:
+            if g[nr] is None:
+                break
+            r = h(g[nr])
+            if r is not None:
+                g[nr] = r
+    return g
+
+
+def _run_pre_hooks(node, g):
+    gs = (g,) if node._nout == 1 else tuple(g)
+    for h in node._pre_hooks:
+        r = h(gs)
+        if r is not None:
+            gs = tuple(r)
+    return gs[0] if node._nout == 1 else list(gs)
+
+
+def _run_post_hooks(node, out, g):
+    gs = (g,) if node._nout == 1 else tuple(g)
+    out = tuple(out)
+    for h in node._hooks:
+        r = h(out, gs)
+        if r is not None:
+            out = tuple(r)
+    return out

@@ -1,0 +1,5 @@
+"""torchless.utils"""
+
+from .._missing import missing_attribute_getattr
+
+__getattr__ = missing_attribute_getattr(__name__)
