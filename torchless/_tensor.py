@@ -161,9 +161,7 @@ class Tensor:
     @data.setter
     def data(self, value: Tensor) -> None:
         if not isinstance(value, Tensor):
-            raise TypeError(
-                f"data must be a Tensor, not {type(value).__name__}"
-            )
+            raise TypeError(f"data must be a Tensor, not {type(value).__name__}")
         self._data = value._data
         self.dtype = value.dtype
 
@@ -218,9 +216,7 @@ class Tensor:
                     f"{type(value).__name__}"
                 )
             if value.dtype is not self.dtype:
-                raise RuntimeError(
-                    "assigned grad has data of a different type"
-                )
+                raise RuntimeError("assigned grad has data of a different type")
             if value.shape != self.shape:
                 raise RuntimeError("assigned grad has data of a different size")
         self._grad = value
@@ -377,8 +373,10 @@ class Tensor:
     @property
     def mT(self) -> Tensor:
         if self._data.ndim < 2:
-            raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. "
-                               f"Got {self._data.ndim}-D tensor.")
+            raise RuntimeError(
+                "tensor.mT is only supported on matrices or batches of matrices. "
+                f"Got {self._data.ndim}-D tensor."
+            )
         return transpose(self, -2, -1)
 
     @property
@@ -450,9 +448,7 @@ class Tensor:
         if self._data.size != 1:
             if self._data.size == 0:
                 raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
-            raise RuntimeError(
-                "Boolean value of Tensor with more than one value is ambiguous"
-            )
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
         return bool(self._data.reshape(()))
 
     def __float__(self) -> float:
@@ -911,6 +907,7 @@ def _parse_to(t, args, kwargs):
 from ._ops import creation as _creation  # noqa: E402
 from ._ops import linalg as _linalg  # noqa: E402
 from ._ops import pointwise as _pw  # noqa: E402
+from ._ops import random as _rand  # noqa: E402
 from ._ops import reduction as _red  # noqa: E402
 from ._ops import shape as _shape  # noqa: E402
 from ._ops.indexing import getitem, setitem  # noqa: E402
@@ -948,21 +945,31 @@ from ._ops.shape import permute, transpose, unbind  # noqa: E402
 
 def _new_factory(fn):
     def method(self, *size, dtype=None, device=None, requires_grad=False, **kwargs):
-        return fn(*size, dtype=dtype or self.dtype, device=device or self.device,
-                  requires_grad=requires_grad)
+        return fn(
+            *size,
+            dtype=dtype or self.dtype,
+            device=device or self.device,
+            requires_grad=requires_grad,
+        )
 
     method.__name__ = "new_" + fn.__name__
     return method
 
 
 def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
-    return _creation.full(size, fill_value, dtype=dtype or self.dtype,
-                          device=device or self.device, requires_grad=requires_grad)
+    return _creation.full(
+        size,
+        fill_value,
+        dtype=dtype or self.dtype,
+        device=device or self.device,
+        requires_grad=requires_grad,
+    )
 
 
 def _new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
-    return _creation.tensor(data, dtype=dtype or self.dtype, device=device or self.device,
-                            requires_grad=requires_grad)
+    return _creation.tensor(
+        data, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad
+    )
 
 
 def _clamp_(self, min=None, max=None):
@@ -1079,6 +1086,11 @@ _METHODS = {
     "relu_": _unary_inplace(_pw.relu),
     "reciprocal_": _unary_inplace(_pw.reciprocal),
     "sign_": _unary_inplace(_pw.sign),
+    "uniform_": _rand.uniform_,
+    "normal_": _rand.normal_,
+    "bernoulli_": _rand.bernoulli_,
+    "bernoulli": _rand.bernoulli,
+    "random_": _rand.random_,
 }
 for _name, _fn in _METHODS.items():
     setattr(Tensor, _name, _fn)

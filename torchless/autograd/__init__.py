@@ -107,8 +107,9 @@ def backward(
     if not inputs:
         raise RuntimeError("'inputs' argument to backward() cannot be empty.")
     edges = [_input_edge(t) for t in inputs]
-    results = run_backward(roots, grads, retain_graph, create_graph, inputs=edges,
-                           accumulate=False)
+    results = run_backward(
+        roots, grads, retain_graph, create_graph, inputs=edges, accumulate=False
+    )
     for t, g in zip(inputs, results):
         if g is not None:
             accumulate_grad(t, g, create_graph)
@@ -136,8 +137,9 @@ def grad(
         retain_graph = create_graph
     roots, grads = _root_grads(outputs, grad_outputs)
     edges = [_input_edge(t) for t in inputs]
-    results = run_backward(roots, grads, retain_graph, create_graph, inputs=edges,
-                           accumulate=False)
+    results = run_backward(
+        roots, grads, retain_graph, create_graph, inputs=edges, accumulate=False
+    )
     out = []
     for t, g in zip(inputs, results):
         if g is None:
