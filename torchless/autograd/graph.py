@@ -10,6 +10,7 @@ edge, written with Tensor operations so that it can itself be differentiated.
 from __future__ import annotations
 
 import itertools
+import re
 
 from .grad_mode import _state as _grad_state
 
@@ -137,6 +138,8 @@ def _modified_msg(t, now: int, expected: int, producer: str | None) -> str:
     fn = t.grad_fn
     if producer is None and fn is not None:
         producer = fn.name()
+    if producer is not None:  # torch names the forward op: MulBackward0 -> Mul
+        producer = re.sub(r"Backward\d*$", "", producer)
     which = "" if producer is None else f", which is output {t._out_nr} of {producer},"
     return (
         "one of the variables needed for gradient computation has been modified by an "
@@ -174,6 +177,12 @@ class AccumulateGrad(Node):
         super().__init__()
         self.variable = variable
         self.next_functions = ()
+
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"
+
+    def __repr__(self) -> str:
+        return f"<AccumulateGrad object at {id(self):#x}>"
 
     def apply(self, g):  # pragma: no cover - the engine calls accumulate
         raise RuntimeError("AccumulateGrad is applied by the engine")
