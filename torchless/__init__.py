@@ -133,15 +133,8 @@ from ._ops.shape import (
     unbind,
     unsqueeze,
 )
-from ._random import (
-    Generator,
-    default_generator,
-    get_rng_state,
-    initial_seed,
-    manual_seed,
-    seed,
-    set_rng_state,
-)
+from ._random import Generator, default_generator
+from .random import get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from ._tensor_str import set_printoptions
 from .autograd.grad_mode import (
     enable_grad,
@@ -152,7 +145,7 @@ from .autograd.grad_mode import (
     set_grad_enabled,
 )
 
-from . import autograd, nn, optim, utils  # noqa: E402  (they import the names above)
+from . import autograd, nn, optim, random, utils  # noqa: E402  (they import the names above)
 
 
 class layout:

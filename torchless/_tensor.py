@@ -71,21 +71,34 @@ def _edge(t: Tensor) -> tuple:
     return (t._accumulator(), 0)
 
 
+_NO_EDGE = (None, 0)
+
+
 def _record(node, out: Tensor, *inputs) -> Tensor:
     """Make ``out`` the output of ``node`` whose inputs are ``inputs``
     (Tensors, or None for arguments without a gradient)."""
-    node.next_functions = tuple(
-        (None, 0) if t is None or not t._requires_grad else _edge(t) for t in inputs
-    )
     shape = out._data.shape
     dt = out.dtype
+    edges = []
+    refit = False
     for t in inputs:
-        if t is not None and t._requires_grad and (t._data.shape != shape or t.dtype is not dt):
-            node._meta = tuple((None, None) if t is None else (t.shape, t.dtype) for t in inputs)
-            break
+        if t is None or not t._requires_grad:
+            edges.append(_NO_EDGE)
+            continue
+        fn = t.grad_fn
+        edges.append((fn, t._out_nr) if fn is not None else (t._accumulator(), 0))
+        if t._data.shape != shape or t.dtype is not dt:
+            refit = True
+    node.next_functions = tuple(edges)
+    if refit:
+        # gradients for these inputs must be summed/cast back to their shape/dtype
+        node._meta = tuple(_NO_META if t is None else (t._data.shape, t.dtype) for t in inputs)
     out.grad_fn = node
     out._requires_grad = True
     return out
+
+
+_NO_META = (None, None)
 
 
 def _needs_grad(*tensors) -> bool:

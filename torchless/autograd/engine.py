@@ -22,7 +22,7 @@ def _fit(g, shape, dtype):
     (sum over broadcast dims) and cast to the input's dtype."""
     from .._ops.reduction import sum_to_shape
 
-    if g.shape != shape:
+    if g._data.shape != shape:
         g = sum_to_shape(g, shape)
     if g.dtype is not dtype:
         g = g.to(dtype)
@@ -105,16 +105,18 @@ def run_backward(
                 out = node.apply(g)
                 if node._hooks is not None:
                     out = _run_post_hooks(node, out, g)
-                if node._meta is not None:
-                    out = tuple(
-                        None if gi is None else _fit(gi, *m) for gi, m in zip(out, node._meta)
-                    )
             if not retain_graph:
                 node.release()
-            for (nxt, nr), gi in zip(node.next_functions, out):
+            meta = node._meta
+            for i, (nxt, nr) in enumerate(node.next_functions):
                 if nxt is None:
                     continue
+                gi = out[i]
                 if gi is not None:
+                    if meta is not None:
+                        shape, dtype = meta[i]
+                        if gi._data.shape != shape or gi.dtype is not dtype:
+                            gi = _fit(gi, shape, dtype)
                     _add_to_buffer(buffers, nxt, nr, gi)
                 d = deps[nxt] - 1
                 deps[nxt] = d

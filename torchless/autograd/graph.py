@@ -67,7 +67,11 @@ class Node:
     def save(self, *tensors) -> None:
         """Keep tensors (or None) for backward, remembering their versions."""
         self._saved = tensors
-        self._vers = tuple(0 if t is None or t._vc is None else t._vc[0] for t in tensors)
+        vers = []
+        for t in tensors:
+            vc = None if t is None else t._vc
+            vers.append(0 if vc is None else vc[0])
+        self._vers = vers
 
     def save_output(self, out) -> None:
         """Keep this node's output for backward without a reference cycle:
