@@ -5,6 +5,7 @@ from __future__ import annotations
 from .._missing import missing_attribute_getattr
 from . import graph
 from .engine import accumulate_grad, run_backward
+from .gradcheck import gradcheck, gradgradcheck
 from .grad_mode import (
     enable_grad,
     inference_mode,
@@ -24,6 +25,8 @@ __all__ = [
     "is_grad_enabled",
     "is_inference_mode_enabled",
     "graph",
+    "gradcheck",
+    "gradgradcheck",
 ]
 
 
