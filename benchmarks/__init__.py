@@ -1,0 +1,1 @@
+"""Side-by-side benchmarks of torchless against torch (run: python -m benchmarks)."""
