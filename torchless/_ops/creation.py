@@ -113,9 +113,17 @@ def _flatten_tensors(data):
     return data
 
 
-def _infer_array(data):
-    """The NumPy array and torch dtype for Python/NumPy data."""
+def _infer_array(data, dtype=None):
+    """The NumPy array for Python/NumPy data, in ``dtype`` if given (values
+    are converted straight to it, never through the default dtype)."""
     t = type(data)
+    if dtype is not None and not isinstance(data, (Tensor, np.ndarray, np.generic)):
+        if t in (float, int, _builtin_bool):
+            return np.array(data, dtype=dtype.np)
+        arr = _infer_array(data)  # validates and gives torch's errors
+        if arr.dtype.kind == "f" and dtype.is_floating_point:
+            arr = np.array(_flatten_tensors(data), dtype=dtype.np)
+        return arr.astype(dtype.np, copy=False)
     if t is float:
         return np.array(data, dtype=D._default.dtype.np)
     if t is int:
@@ -172,7 +180,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
             UserWarning,
             stacklevel=2,
         )
-    arr = _infer_array(data)
+    arr = _infer_array(data, dtype)
     if dtype is not None:
         arr = arr.astype(dtype.np, copy=False)
     return _finish(arr, device, requires_grad)
@@ -222,8 +230,10 @@ def _legacy_new(cls, *args, **kwargs):
     device = kwargs.pop("device", None)
     if not args:
         arr = np.empty((0,), dtype=D._default.dtype.np)
-    elif len(args) == 1 and isinstance(args[0], (list, tuple, np.ndarray, Tensor)) and not (
-        isinstance(args[0], Size)
+    elif (
+        len(args) == 1
+        and isinstance(args[0], (list, tuple, np.ndarray, Tensor))
+        and not (isinstance(args[0], Size))
     ):
         arr = np.array(_flatten_tensors(args[0]), dtype=D._default.dtype.np)
     else:
@@ -240,26 +250,45 @@ def _dt(dtype):
     return (dtype or D._default.dtype).np
 
 
-def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-          pin_memory=False) -> Tensor:
+def zeros(
+    *size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False
+) -> Tensor:
     """A tensor of zeros of the given size."""
     return _finish(np.zeros(_size(size), dtype=_dt(dtype)), device, requires_grad)
 
 
-def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-         pin_memory=False) -> Tensor:
+def ones(
+    *size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False
+) -> Tensor:
     """A tensor of ones of the given size."""
     return _finish(np.ones(_size(size), dtype=_dt(dtype)), device, requires_grad)
 
 
-def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-          pin_memory=False, memory_format=None) -> Tensor:
+def empty(
+    *size,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    pin_memory=False,
+    memory_format=None,
+) -> Tensor:
     """A tensor of the given size (torchless fills it with zeros)."""
     return _finish(np.zeros(_size(size), dtype=_dt(dtype)), device, requires_grad)
 
 
-def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
-         requires_grad=False, pin_memory=False) -> Tensor:
+def full(
+    size,
+    fill_value,
+    *,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    pin_memory=False,
+) -> Tensor:
     """A tensor of ``size`` filled with ``fill_value`` (dtype inferred from it)."""
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
@@ -272,26 +301,37 @@ def _like(input, dtype, device):
     return (dtype or input.dtype).np, (device if device is not None else input.device)
 
 
-def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
-               memory_format=None) -> Tensor:
+def zeros_like(
+    input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None
+) -> Tensor:
     dt, dev = _like(input, dtype, device)
     return _finish(np.zeros(input._data.shape, dtype=dt), dev, requires_grad)
 
 
-def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
-              memory_format=None) -> Tensor:
+def ones_like(
+    input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None
+) -> Tensor:
     dt, dev = _like(input, dtype, device)
     return _finish(np.ones(input._data.shape, dtype=dt), dev, requires_grad)
 
 
-def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
-               memory_format=None) -> Tensor:
+def empty_like(
+    input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None
+) -> Tensor:
     dt, dev = _like(input, dtype, device)
     return _finish(np.zeros(input._data.shape, dtype=dt), dev, requires_grad)
 
 
-def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
-              memory_format=None) -> Tensor:
+def full_like(
+    input,
+    fill_value,
+    *,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    memory_format=None,
+) -> Tensor:
     dt, dev = _like(input, dtype, device)
     return _finish(np.full(input._data.shape, fill_value, dtype=dt), dev, requires_grad)
 
@@ -300,8 +340,17 @@ def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requir
 # ranges
 
 
-def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
-           requires_grad=False) -> Tensor:
+def arange(
+    start=0,
+    end=None,
+    step=1,
+    *,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+) -> Tensor:
     """Values from ``start`` to ``end`` (exclusive) by ``step``; computed in
     double then cast, as torch does."""
     if end is None:
@@ -326,8 +375,9 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     return _finish(arr, device, requires_grad)
 
 
-def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None,
-             requires_grad=False) -> Tensor:
+def linspace(
+    start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False
+) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end`` inclusive,
     computed symmetrically from both ends as torch does."""
     if steps < 0:
@@ -346,8 +396,9 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     return _finish(arr.astype(dt.np), device, requires_grad)
 
 
-def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None,
-        requires_grad=False) -> Tensor:
+def eye(
+    n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False
+) -> Tensor:
     """The n x m identity matrix."""
     return _finish(np.eye(n, n if m is None else m, dtype=_dt(dtype)), device, requires_grad)
 
@@ -362,24 +413,50 @@ def _gen(generator):
     return default_generator if generator is None else generator
 
 
-def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
-         requires_grad=False, pin_memory=False) -> Tensor:
+def rand(
+    *size,
+    generator=None,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    pin_memory=False,
+) -> Tensor:
     """Uniform samples in [0, 1)."""
     dt = dtype or D._default.dtype
     arr = _gen(generator)._uniform(_size(size), dt.np)
     return _finish(arr, device, requires_grad)
 
 
-def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
-          requires_grad=False, pin_memory=False) -> Tensor:
+def randn(
+    *size,
+    generator=None,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    pin_memory=False,
+) -> Tensor:
     """Standard normal samples."""
     dt = dtype or D._default.dtype
     arr = _gen(generator)._normal(_size(size), dt.np)
     return _finish(arr, device, requires_grad)
 
 
-def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None,
-            device=None, requires_grad=False) -> Tensor:
+def randint(
+    low=0,
+    high=None,
+    size=None,
+    *,
+    generator=None,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+) -> Tensor:
     """Integers uniform in [low, high)."""
     if size is None:
         # randint(high, size)
@@ -395,36 +472,97 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
     return _finish(arr, device, requires_grad)
 
 
-def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None,
-             requires_grad=False, pin_memory=False) -> Tensor:
+def randperm(
+    n,
+    *,
+    generator=None,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    pin_memory=False,
+) -> Tensor:
     """A random permutation of 0..n-1."""
     dt = dtype or D.int64
     arr = _gen(generator)._randperm(int(n), dt.np)
     return _finish(arr, device, requires_grad)
 
 
-def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
-              memory_format=None, generator=None) -> Tensor:
-    return rand(input.shape, dtype=dtype or input.dtype, device=device or input.device,
-                requires_grad=requires_grad, generator=generator)
+def rand_like(
+    input,
+    *,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    memory_format=None,
+    generator=None,
+) -> Tensor:
+    return rand(
+        input.shape,
+        dtype=dtype or input.dtype,
+        device=device or input.device,
+        requires_grad=requires_grad,
+        generator=generator,
+    )
 
 
-def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
-               memory_format=None, generator=None) -> Tensor:
-    return randn(input.shape, dtype=dtype or input.dtype, device=device or input.device,
-                 requires_grad=requires_grad, generator=generator)
+def randn_like(
+    input,
+    *,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    memory_format=None,
+    generator=None,
+) -> Tensor:
+    return randn(
+        input.shape,
+        dtype=dtype or input.dtype,
+        device=device or input.device,
+        requires_grad=requires_grad,
+        generator=generator,
+    )
 
 
-def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None,
-                 requires_grad=False, memory_format=None, generator=None) -> Tensor:
+def randint_like(
+    input,
+    low=0,
+    high=None,
+    *,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    memory_format=None,
+    generator=None,
+) -> Tensor:
     if high is None:
         low, high = 0, low
-    return randint(low, high, input.shape, dtype=dtype or input.dtype,
-                   device=device or input.device, generator=generator)
+    return randint(
+        low,
+        high,
+        input.shape,
+        dtype=dtype or input.dtype,
+        device=device or input.device,
+        generator=generator,
+    )
 
 
-def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None,
-           device=None, requires_grad=False) -> Tensor:
+def normal(
+    mean=0.0,
+    std=1.0,
+    size=None,
+    *,
+    generator=None,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+) -> Tensor:
     """Normal samples: with tensor mean/std elementwise, else of ``size``."""
     g = _gen(generator)
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
