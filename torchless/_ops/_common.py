@@ -15,9 +15,7 @@ _i64 = D.int64
 _bool = D.bool
 _default = D._default
 _INT_RANGE = {
-    d: (int(np.iinfo(d.np).min), int(np.iinfo(d.np).max))
-    for d in D.ALL_DTYPES
-    if d._cat == D._INT
+    d: (int(np.iinfo(d.np).min), int(np.iinfo(d.np).max)) for d in D.ALL_DTYPES if d._cat == D._INT
 }
 
 _pair_cache: dict = {}

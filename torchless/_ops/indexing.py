@@ -104,8 +104,10 @@ def getitem(input, index):
     """``input[index]``: basic indexing gives a view, advanced a copy."""
     a = input._data
     if a.ndim == 0 and not isinstance(index, (type(None), type(Ellipsis), tuple, Tensor)):
-        raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
-                         "`tensor.item<T>(m)` in C++ to convert a 0-dim tensor to a number")
+        raise IndexError(
+            "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+            "`tensor.item<T>(m)` in C++ to convert a 0-dim tensor to a number"
+        )
     idx, basic, kinds = _convert(index)
     r = _index(a, idx)
     res = _view_of(r, input) if basic else _make(r)
@@ -229,8 +231,10 @@ def setitem(input, index, value):
         if vt is not None and vt.dtype is not input.dtype:
             vt = vt.to(input.dtype)
         _record(node, input, old, vt)
-        node._meta = ((input.shape, input.dtype), (None, None) if vt is None else (
-            vt.shape, vt.dtype))
+        node._meta = (
+            (input.shape, input.dtype),
+            (None, None) if vt is None else (vt.shape, vt.dtype),
+        )
         input._out_nr = 0
         return
     _assign(input, idx, value)

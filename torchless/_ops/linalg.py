@@ -11,8 +11,13 @@ __all__ = ["matmul", "mm", "mv", "dot", "bmm", "addmm", "outer"]
 
 
 def _dt_name(t):
-    return {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
-            "int32": "int"}.get(t.dtype.name, t.dtype.name)
+    return {
+        "float32": "float",
+        "float64": "double",
+        "float16": "c10::Half",
+        "int64": "long int",
+        "int32": "int",
+    }.get(t.dtype.name, t.dtype.name)
 
 
 def _same_dtype(a, b, what="mat1 and mat2"):
@@ -57,8 +62,12 @@ class MatmulBackward(Node):
         return ga, gb
 
 
-_NAMES = {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (2, 2): "MmBackward0",
-          (3, 3): "BmmBackward0"}
+_NAMES = {
+    (1, 1): "DotBackward0",
+    (2, 1): "MvBackward0",
+    (2, 2): "MmBackward0",
+    (3, 3): "BmmBackward0",
+}
 
 
 def matmul(input, other, *, out=None):
@@ -80,14 +89,21 @@ def matmul(input, other, *, out=None):
         if a.ndim == 1 and b.ndim == 1:
             raise RuntimeError(
                 f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src "
-                f"[{b.shape[0]}] to have the same number of elements, but got {a.shape[0]} and {b.shape[0]} elements respectively"
+                f"[{b.shape[0]}] to have the same number of elements, but got {a.shape[0]} "
+                f"and {b.shape[0]} elements respectively"
             )
         if a.ndim == 2 and b.ndim == 1:
-            raise RuntimeError(f"size mismatch, got input ({a.shape[0]}), mat ({a.shape[0]}x"
-                               f"{a.shape[1]}), vec ({b.shape[0]})")
+            raise RuntimeError(
+                f"size mismatch, got input ({a.shape[0]}), mat ({a.shape[0]}x"
+                f"{a.shape[1]}), vec ({b.shape[0]})"
+            )
         sa = "x".join(map(str, a.shape if a.ndim == 2 else (int(np.prod(a.shape[:-1])), ka)))
-        sb = "x".join(map(str, b.shape if b.ndim == 2 else (b.shape[0], 1) if b.ndim == 1
-                          else (kb, b.shape[-1])))
+        sb = "x".join(
+            map(
+                str,
+                b.shape if b.ndim == 2 else (b.shape[0], 1) if b.ndim == 1 else (kb, b.shape[-1]),
+            )
+        )
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({sa} and {sb})")
     r = np.matmul(a, b)
     res = _make(r)
@@ -115,18 +131,14 @@ def mm(input, mat2, *, out=None):
 def mv(input, vec, *, out=None):
     """Matrix times vector."""
     if input.ndim != 2 or vec.ndim != 1:
-        raise RuntimeError(
-            f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}"
-        )
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
     return matmul(input, vec, out=out)
 
 
 def dot(input, other, *, out=None):
     """Inner product of two 1-D tensors."""
     if input.ndim != 1 or other.ndim != 1:
-        raise RuntimeError(
-            f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors"
-        )
+        raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
     return matmul(input, other, out=out)
 
 
@@ -184,9 +196,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     else:
         r = r + c
     res = _make(r)
-    if _state.enabled and (
-        input._requires_grad or mat1._requires_grad or mat2._requires_grad
-    ):
+    if _state.enabled and (input._requires_grad or mat1._requires_grad or mat2._requires_grad):
         node = AddmmBackward0()
         node.alpha, node.beta = alpha, beta
         node.save(mat1 if mat2._requires_grad else None, mat2 if mat1._requires_grad else None)

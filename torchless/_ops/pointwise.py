@@ -740,7 +740,7 @@ class ReluBackward0(Node):
 def relu(input):
     """``max(input, 0)`` elementwise."""
     if input.dtype is _bool:
-        raise RuntimeError('"clamp_min_scalar_cpu" not implemented for \'Bool\'')
+        raise RuntimeError("\"clamp_min_scalar_cpu\" not implemented for 'Bool'")
     res = _make(np.maximum(input._data, input._data.dtype.type(0)))
     if _state.enabled and input._requires_grad:
         node = ReluBackward0()
@@ -973,7 +973,7 @@ def _bitwise(fn, sym):
         if ops is None:
             return NotImplemented
         if ops[2].is_floating_point:
-            raise RuntimeError(f'"{sym}_cpu" not implemented for \'{_short(ops[2])}\'')
+            raise RuntimeError(f"\"{sym}_cpu\" not implemented for '{_short(ops[2])}'")
         return _out(_make(fn(ops[0], ops[1])), out)
 
     return op

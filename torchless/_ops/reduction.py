@@ -8,7 +8,7 @@ from collections import namedtuple
 import numpy as np
 
 from .. import _dtype as D
-from .._tensor import Size, Tensor, _make, _record, _state
+from .._tensor import Tensor, _make, _record, _state
 from ..autograd.graph import Node
 from ._common import dims_arg
 
@@ -30,8 +30,7 @@ class _ReturnTypes:
 
             def __repr__(self):  # noqa: N807
                 return (
-                    f"torch.return_types.{name}(\nvalues={self.values},\n"
-                    f"indices={self.indices})"
+                    f"torch.return_types.{name}(\nvalues={self.values},\nindices={self.indices})"
                 )
 
             cls = _RT[name] = type(name, (base,), {"__repr__": __repr__, "__slots__": ()})
@@ -126,8 +125,14 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     if dtype is not None and input.dtype is not dtype:
         input = input.to(dtype)
     if not input.dtype.is_floating_point:
-        name = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char",
-                "uint8": "Byte", "bool": "Bool"}[input.dtype.name]
+        name = {
+            "int64": "Long",
+            "int32": "Int",
+            "int16": "Short",
+            "int8": "Char",
+            "uint8": "Byte",
+            "bool": "Bool",
+        }[input.dtype.name]
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating point "
             f"or complex dtype. Got: {name}"
@@ -143,8 +148,10 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
             n *= a.shape[d]
     s = _sum_array(a, axes, keepdim, None)
     # sum then divide, as torch computes a mean
-    r = np.true_divide(s, a.dtype.type(n)) if a.dtype != np.float16 else (
-        (np.asarray(s, np.float32) / np.float32(n)).astype(np.float16)
+    r = (
+        np.true_divide(s, a.dtype.type(n))
+        if a.dtype != np.float16
+        else ((np.asarray(s, np.float32) / np.float32(n)).astype(np.float16))
     )
     res = _make(np.asarray(r, dtype=a.dtype))
     if _state.enabled and input._requires_grad:
@@ -250,9 +257,7 @@ def _extreme(input, dim, keepdim, which):
         vals, idx = a.copy(), np.zeros((), np.int64)
     else:
         if a.shape[d] == 0:
-            raise IndexError(
-                f"{which}(): Expected reduction dim {d} to have non-zero size."
-            )
+            raise IndexError(f"{which}(): Expected reduction dim {d} to have non-zero size.")
         idx = argfn(a, axis=d, keepdims=True)
         # nan wins in torch's max/min, as in argmax
         vals = np.take_along_axis(a, idx, axis=d)
@@ -319,4 +324,3 @@ def argmin(input, dim=None, keepdim=False):
         return _make(np.asarray(r, dtype=np.int64))
     d = input._wrap_dim(dim)
     return _make(np.asarray(np.argmin(a, axis=d, keepdims=keepdim), dtype=np.int64))
-

@@ -420,8 +420,9 @@ class UnbindBackward0(Node):
         from .creation import zeros
 
         parts = [
-            g if g is not None else zeros(self.shape[: self.dim] + self.shape[self.dim + 1 :],
-                                          dtype=self.dtype)
+            g
+            if g is not None
+            else zeros(self.shape[: self.dim] + self.shape[self.dim + 1 :], dtype=self.dtype)
             for g in grads
         ]
         return (stack(parts, self.dim),)
