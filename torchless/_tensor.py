@@ -14,6 +14,7 @@ import numpy as np
 from . import _dtype as D
 from ._device import CPU, device_of_array
 from .autograd import grad_mode
+from .autograd.engine import run_backward
 from .autograd.graph import AccumulateGrad
 
 __all__ = ["Tensor"]
@@ -582,6 +583,14 @@ class Tensor:
     # autograd
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Accumulate the gradient of this tensor into the leaves' ``.grad``."""
+        fn = self.grad_fn
+        if gradient is None and inputs is None and fn is not None and self._data.size == 1:
+            # the common case (a scalar loss) without the general argument handling
+            if self.dtype.is_floating_point:
+                one = _make(np.array(1, dtype=self._data.dtype).reshape(self._data.shape))
+                keep = create_graph if retain_graph is None else retain_graph
+                run_backward([(fn, self._out_nr)], [one], keep, create_graph)
+                return
         from .autograd import backward
 
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)

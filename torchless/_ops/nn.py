@@ -106,9 +106,9 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     if reduction == "none":
         r = sq
     elif reduction == "sum":
-        r = np.sum(sq)
+        r = np.add.reduce(sq, axis=None)
     else:
-        r = np.sum(sq) / sq.dtype.type(sq.size) if sq.size else np.asarray(np.nan, sq.dtype)
+        r = np.add.reduce(sq, axis=None) / sq.dtype.type(sq.size) if sq.size else np.asarray(np.nan, sq.dtype)
     res = _make(np.asarray(r, dtype=sq.dtype))
     if _state.enabled and (input._requires_grad or target._requires_grad):
         node = MseLossBackward0()

@@ -40,6 +40,11 @@ class _ReturnTypes:
 _RT: dict = {}
 
 
+# np.add.reduce directly: np.sum's Python wrapper costs more than the sum on
+# the small arrays that dominate per-op overhead
+_add_reduce = np.add.reduce
+
+
 def _keep_shape(shape, dims):
     return tuple(1 if i in dims else s for i, s in enumerate(shape))
 
@@ -69,8 +74,8 @@ class SumBackward1(Node):
 def _sum_array(a, axes, keepdim, out_np):
     if a.dtype == np.float16 and out_np is None:
         # torch accumulates half in float32
-        return np.sum(a, axis=axes, keepdims=keepdim, dtype=np.float32).astype(np.float16)
-    return np.sum(a, axis=axes, keepdims=keepdim, dtype=out_np)
+        return _add_reduce(a, axes, np.float32, keepdims=keepdim).astype(np.float16)
+    return _add_reduce(a, axes, out_np, keepdims=keepdim)
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None):
@@ -186,7 +191,7 @@ def sum_to_shape(g: Tensor, shape) -> Tensor:
     axes = tuple(range(lead)) + tuple(
         lead + i for i, s in enumerate(shape) if s == 1 and a.shape[lead + i] != 1
     )
-    r = np.sum(a, axis=axes, keepdims=True) if axes else a
+    r = _add_reduce(a, axes, None, keepdims=True) if axes else a
     if lead:
         r = r.reshape(shape)
     res = _make(np.asarray(r) if r is not a else a.copy())

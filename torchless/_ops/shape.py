@@ -272,6 +272,22 @@ class ExpandBackward0(Node):
         return (sum_to_shape(g, self.shape),)
 
 
+def broadcast_view(a, shape):
+    """A read-only view of ``a`` broadcast to ``shape`` (like np.broadcast_to,
+    built directly from strides: np.broadcast_to's checks cost more than the
+    small tensors it is used on)."""
+    if a.flags.c_contiguous:
+        lead = len(shape) - a.ndim
+        strides = [0] * len(shape)
+        for i, n in enumerate(a.shape):
+            if n != 1:
+                strides[lead + i] = a.strides[i]
+        v = np.ndarray(shape, a.dtype, a, 0, tuple(strides))
+        v.flags.writeable = False
+        return v
+    return np.broadcast_to(a, shape)
+
+
 def expand(input, *sizes):
     """Broadcast size-1 dims to ``sizes`` without copying (-1 keeps a dim)."""
     a = input._data
@@ -307,7 +323,7 @@ def expand(input, *sizes):
     if target == a.shape:
         res = _view_of(a.view(), input)
     else:
-        res = _view_of(np.broadcast_to(a, target), input)
+        res = _view_of(broadcast_view(a, target), input)
     if _state.enabled and input._requires_grad:
         node = ExpandBackward0()
         node.shape = a.shape

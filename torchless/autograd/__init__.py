@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from .._missing import missing_attribute_getattr
 from . import graph
 from .engine import accumulate_grad, run_backward
@@ -41,8 +43,7 @@ def _as_list(x):
 
 
 def _root_grads(outputs, grad_outputs, is_grads_batched=False):
-    from .._ops.creation import ones_like
-    from .._tensor import Tensor
+    from .._tensor import Tensor, _make
 
     if grad_outputs is None:
         grad_outputs = [None] * len(outputs)
@@ -65,7 +66,7 @@ def _root_grads(outputs, grad_outputs, is_grads_batched=False):
                     "grad can be implicitly created only for real scalar outputs but got "
                     + repr(out.dtype)
                 )
-            g = ones_like(out)
+            g = _make(np.ones(out._data.shape, dtype=out._data.dtype))
         elif not isinstance(g, Tensor):
             from .._ops.creation import tensor
 

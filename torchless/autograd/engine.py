@@ -77,19 +77,20 @@ def run_backward(
 
     ready = [(-n._seq, n) for n in deps if deps[n] == 0]
     heapq.heapify(ready)
+    heappop, heappush = heapq.heappop, heapq.heappush
 
     prev = grad_mode._state.enabled
     grad_mode._state.enabled = create_graph
     try:
         while ready:
-            _, node = heapq.heappop(ready)
+            node = heappop(ready)[1]
             g = buffers.pop(node, None)
-            if capture is not None and node in capture:
-                for nr, i in capture[node]:
-                    gi = g if node._nout == 1 else (None if g is None else g[nr])
-                    results[i] = gi
-            if needed is not None and node not in needed:
-                continue
+            if capture is not None:
+                if node in capture:
+                    for nr, i in capture[node]:
+                        results[i] = g if node._nout == 1 else (None if g is None else g[nr])
+                if node not in needed:
+                    continue
             if type(node) is AccumulateGrad:
                 if accumulate and g is not None:
                     accumulate_grad(node.variable, g, create_graph)
@@ -108,7 +109,9 @@ def run_backward(
             if not retain_graph:
                 node.release()
             meta = node._meta
-            for i, (nxt, nr) in enumerate(node.next_functions):
+            i = -1
+            for nxt, nr in node.next_functions:
+                i += 1
                 if nxt is None:
                     continue
                 gi = out[i]
@@ -117,11 +120,15 @@ def run_backward(
                         shape, dtype = meta[i]
                         if gi._data.shape != shape or gi.dtype is not dtype:
                             gi = _fit(gi, shape, dtype)
-                    _add_to_buffer(buffers, nxt, nr, gi)
+                    if nxt._nout == 1:
+                        held = buffers.get(nxt)
+                        buffers[nxt] = gi if held is None else held + gi
+                    else:
+                        _add_to_buffer(buffers, nxt, nr, gi)
                 d = deps[nxt] - 1
                 deps[nxt] = d
                 if d == 0:
-                    heapq.heappush(ready, (-nxt._seq, nxt))
+                    heappush(ready, (-nxt._seq, nxt))
     finally:
         grad_mode._state.enabled = prev
     return results
