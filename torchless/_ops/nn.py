@@ -108,7 +108,8 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     elif reduction == "sum":
         r = np.add.reduce(sq, axis=None)
     else:
-        r = np.add.reduce(sq, axis=None) / sq.dtype.type(sq.size) if sq.size else np.asarray(np.nan, sq.dtype)
+        total = np.add.reduce(sq, axis=None)
+        r = total / sq.dtype.type(sq.size) if sq.size else np.asarray(np.nan, sq.dtype)
     res = _make(np.asarray(r, dtype=sq.dtype))
     if _state.enabled and (input._requires_grad or target._requires_grad):
         node = MseLossBackward0()
