@@ -6,7 +6,9 @@ import numpy as np
 
 from .._missing import missing_attribute_getattr
 from . import graph
+from . import function
 from .engine import accumulate_grad, run_backward
+from .function import Function, FunctionCtx, once_differentiable
 from .gradcheck import gradcheck, gradgradcheck
 from .grad_mode import (
     enable_grad,
@@ -29,6 +31,9 @@ __all__ = [
     "graph",
     "gradcheck",
     "gradgradcheck",
+    "Function",
+    "FunctionCtx",
+    "once_differentiable",
 ]
 
 
