@@ -169,4 +169,6 @@ def grad(
     return tuple(out)
 
 
+from . import functional  # noqa: E402  (needs grad above)
+
 __getattr__ = missing_attribute_getattr(__name__)
