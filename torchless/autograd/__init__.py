@@ -7,6 +7,7 @@ import numpy as np
 from .._missing import missing_attribute_getattr
 from . import graph
 from . import function
+from .anomaly_mode import detect_anomaly, set_detect_anomaly
 from .engine import accumulate_grad, run_backward
 from .function import Function, FunctionCtx, once_differentiable
 from .gradcheck import gradcheck, gradgradcheck
@@ -34,6 +35,8 @@ __all__ = [
     "Function",
     "FunctionCtx",
     "once_differentiable",
+    "detect_anomaly",
+    "set_detect_anomaly",
 ]
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import heapq
 
 from . import grad_mode
+from .anomaly_mode import _state as _anomaly
 from .graph import AccumulateGrad
 
 __all__ = ["run_backward", "accumulate_grad"]
@@ -102,6 +103,8 @@ def run_backward(
                 g = _run_pre_hooks(node, g)
             if g is None:
                 out = (None,) * len(node.next_functions)
+            elif _anomaly.enabled:
+                out = _apply_checked(node, g)
             else:
                 out = node.apply(g)
                 if node._hooks is not None:
@@ -132,6 +135,29 @@ def run_backward(
     finally:
         grad_mode._state.enabled = prev
     return results
+
+
+def _apply_checked(node, g):
+    """apply() under anomaly mode: report the forward traceback on an error
+    or on NaN in the results."""
+    import numpy as np
+
+    from . import anomaly_mode
+
+    try:
+        out = node.apply(g)
+        if node._hooks is not None:
+            out = _run_post_hooks(node, out, g)
+        if _anomaly.check_nan:
+            for i, gi in enumerate(out):
+                if gi is not None and np.isnan(gi._host()).any():
+                    raise RuntimeError(
+                        f"Function '{node.name()}' returned nan values in its {i}th output."
+                    )
+    except Exception:
+        anomaly_mode.report(node)
+        raise
+    return out
 
 
 def _add_to_buffer(buffers, node, nr, g):

@@ -12,6 +12,8 @@ from __future__ import annotations
 import itertools
 import re
 
+from .anomaly_mode import _state as _anomaly
+from .anomaly_mode import forward_stack
 from .grad_mode import _state as _grad_state
 
 __all__ = ["Node", "AccumulateGrad"]
@@ -54,6 +56,8 @@ class Node:
         self._hooks = None
         self._pre_hooks = None
         self._tensor_pre_hooks = None
+        if _anomaly.enabled:
+            self.metadata["traceback_"] = forward_stack()
 
     def name(self) -> str:
         return type(self).__name__
