@@ -126,6 +126,7 @@ from ._ops.shape import (
     narrow,
     permute,
     reshape,
+    select,
     squeeze,
     stack,
     t,
@@ -146,7 +147,7 @@ from .autograd.grad_mode import (
     set_grad_enabled,
 )
 
-from . import autograd, nn, optim, random, utils  # noqa: E402  (they import the names above)
+from . import autograd, func, nn, optim, random, utils  # noqa: E402  (they import the names above)
 
 
 class layout:

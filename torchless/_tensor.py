@@ -1085,6 +1085,7 @@ _METHODS = {
     "expand_as": _shape.expand_as,
     "unbind": _shape.unbind,
     "narrow": _shape.narrow,
+    "select": _shape.select,
     "clone": _shape.clone,
     "contiguous": _shape.contiguous,
     "matmul": _linalg.matmul,

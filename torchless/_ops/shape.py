@@ -383,7 +383,7 @@ def cat(tensors, dim=0, *, out=None):
     if out is not None:
         from .inplace import copy_into_out
 
-        return copy_into_out(out, res)
+        return copy_into_out(out, res, "cat")
     return res
 
 
@@ -421,7 +421,7 @@ def stack(tensors, dim=0, *, out=None):
     if out is not None:
         from .inplace import copy_into_out
 
-        return copy_into_out(out, res)
+        return copy_into_out(out, res, "stack")
     return res
 
 
@@ -490,3 +490,18 @@ def narrow(input, dim, start, length):
 
 
 _ = Tensor
+
+
+def select(input, dim, index):
+    """The slice at ``index`` along ``dim``, that dim removed (a view)."""
+    n = input._data.ndim
+    if n == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    d = wrap_dim(dim, n)
+    size = input._data.shape[d]
+    if not -size <= index < size:
+        raise IndexError(
+            f"select(): index {index} out of range for tensor of size "
+            f"{list(input._data.shape)} at dimension {d}"
+        )
+    return input[(slice(None),) * d + (index,)]
