@@ -1,0 +1,71 @@
+"""Step 1 of the seed notebook (cell In [37]): linear regression with everything by hand.
+
+Prediction, gradient, loss and parameter update are all written out in NumPy: the model is
+f = w * x, the loss the mean squared error, and its gradient dJ/dw = 1/N 2x (w*x - y) is
+derived on paper. Steps 2 to 4 hand these pieces, one by one, to torch(less).
+
+Run it with ``python examples/step1_manual_numpy.py``.
+"""
+
+import numpy as np
+
+
+def main() -> None:
+    # f = w * x
+
+    # f = 2 * x
+
+    # some training examples
+
+    x = np.array([1, 2, 3, 4], dtype=np.float32)
+    y = np.array([2, 4, 6, 8], dtype=np.float32)
+
+    # Initializing our weights
+
+    w = 0.0
+
+    # model prediction
+
+    def forward(x):
+        return w * x
+
+    # Loss = MSE
+
+    def loss(y, y_predicted):
+        return ((y_predicted - y) ** 2).mean()
+
+    # gradient
+    # MSE = 1/N * (w*x-y)**2
+    # dJ/dw = 1/N 2x (w*x-y)
+
+    def gradient(x, y, y_predicted):
+        return np.dot(2 * x, y_predicted - y).mean()
+
+    print(f"Prediction before training : f(5) = {forward(5):.3f}")
+
+    # Training
+
+    learning_rate = 0.01
+    n_iters = 20
+
+    for epoch in range(n_iters):
+        # prediction = forward pass
+        y_pred = forward(x)
+
+        # loss
+        l = loss(y, y_pred)
+
+        # gradients
+        dw = gradient(x, y, y_pred)
+
+        # update weights
+        w -= learning_rate * dw
+
+        if epoch % 2 == 0:
+            print(f"epoch {epoch + 1}: w={w:.3f},loss = {l:.8f}")
+
+    print(f"Prediction after training : f(5) = {forward(5):.3f}")
+
+
+if __name__ == "__main__":
+    main()
