@@ -448,3 +448,39 @@ def test_scalar_conversions_and_errors():
         return t.item(), float(t), int(t), bool(t), f"{s:.3f}", f"{s}", t.tolist()
 
     same_text(body)
+
+
+def test_node_hooks_and_prehooks():
+    def body(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x * x
+        seen = []
+
+        def post(grad_inputs, grad_outputs):
+            seen.append(("post", [str(g) for g in grad_inputs], [str(g) for g in grad_outputs]))
+            return (grad_inputs[0] * 2,) + tuple(grad_inputs[1:])
+
+        def pre(grad_outputs):
+            seen.append(("pre", [str(g) for g in grad_outputs]))
+            return (grad_outputs[0] + 1,)
+
+        y.grad_fn.register_hook(post)
+        h = y.grad_fn.register_prehook(pre)
+        y.sum().backward(retain_graph=True)
+        h.remove()
+        y.sum().backward()
+        return seen, str(x.grad)
+
+    same_text(body)
+
+
+def test_post_accumulate_grad_hook_and_backward_inputs():
+    def body(lib):
+        a = lib.tensor([1.0, 2.0], requires_grad=True)
+        b = lib.tensor([3.0], requires_grad=True)
+        seen = []
+        a.register_post_accumulate_grad_hook(lambda t: seen.append(str(t.grad)))
+        (a * b).sum().backward(inputs=[a])
+        return seen, str(a.grad), b.grad is None
+
+    same_text(body)
