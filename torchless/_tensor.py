@@ -871,6 +871,22 @@ class Tensor:
         return copy_(self, src)
 
 
+def _c_name(d, capital=False) -> str:
+    """torch's C-level dtype names in messages ('float' / 'Double')."""
+    n = {
+        "float32": "float",
+        "float64": "double",
+        "float16": "Half",
+        "int64": "long",
+        "int32": "int",
+        "int16": "short",
+        "int8": "signed char",
+        "uint8": "unsigned char",
+        "bool": "bool",
+    }[d.name]
+    return n.capitalize() if capital else n
+
+
 def _torch_strides(shape, strides):
     out = []
     expected = 1

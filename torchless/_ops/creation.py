@@ -75,7 +75,11 @@ def _finish(arr, device, requires_grad) -> Tensor:
                 arr = xp.asarray(arr)
     t = _make(arr)
     if requires_grad:
-        t.requires_grad_(True)
+        if not t.dtype.is_floating_point:
+            raise RuntimeError(
+                "Only Tensors of floating point and complex dtype can require gradients"
+            )
+        t._requires_grad = True
     return t
 
 

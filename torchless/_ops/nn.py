@@ -71,7 +71,7 @@ class MseLossBackward0(Node):
         x, y = self.saved()
         n = x.numel()
         red = self.reduction
-        norm = 2.0 / n if red == "mean" else 2.0
+        norm = 2.0 / max(n, 1) if red == "mean" else 2.0  # empty input: empty gradient
         gx = (x - y) * norm * g
         nf = self.next_functions
         return (gx if nf[0][0] is not None else None), (-gx if nf[1][0] is not None else None)
