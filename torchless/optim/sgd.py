@@ -1,0 +1,264 @@
+r"""``optim.SGD``: stochastic gradient descent, with momentum, Nesterov and weight decay.
+
+.. math::
+
+    \begin{aligned}
+    &g_t \leftarrow \nabla_\theta f_t(\theta_{t-1})
+        \quad (\text{negated if } \textit{maximize}) \\
+    &\textbf{if}\ \lambda \neq 0:\ g_t \leftarrow g_t + \lambda \theta_{t-1} \\
+    &\textbf{if}\ \mu \neq 0: \\
+    &\qquad b_t \leftarrow g_t \ \text{at } t = 1, \text{ else }
+        \mu b_{t-1} + (1 - \tau) g_t \\
+    &\qquad g_t \leftarrow g_t + \mu b_t \ \text{if } \textit{nesterov} \text{ else } b_t \\
+    &\theta_t \leftarrow \theta_{t-1} - \gamma g_t
+    \end{aligned}
+
+with learning rate :math:`\gamma`, momentum :math:`\mu`, dampening :math:`\tau` and weight
+decay :math:`\lambda`. The update runs on the arrays in place with torch's CPU rounding (see
+``_fma.py``), so a trajectory matches torch's bit for bit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._tensor import Tensor, _make
+from ..autograd.grad_mode import enable_grad
+from ._fma import axpy, scale
+from .optimizer import Optimizer, _use_grad_for_differentiable
+
+__all__ = ["SGD", "sgd"]
+
+_ndarray = np.ndarray
+
+
+class SGD(Optimizer):
+    r"""Stochastic gradient descent, optionally with momentum (``torch.optim.SGD``).
+
+    Args:
+        params: the parameters to optimize, or dicts defining parameter groups.
+        lr: learning rate (default 1e-3).
+        momentum: momentum factor (default 0).
+        dampening: dampening for momentum (default 0).
+        weight_decay: weight decay, an L2 penalty (default 0).
+        nesterov: use Nesterov momentum (needs momentum > 0 and zero dampening).
+        maximize: maximize the objective instead of minimizing it.
+        foreach: accepted for compatibility (torchless has one implementation).
+        differentiable: record the update in the autograd graph (slower).
+        fused: accepted for compatibility.
+
+    The momentum buffer starts as the first gradient (not zeros), so dampening applies from
+    the second step on, as in torch.
+
+    Example::
+
+        >>> optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        >>> optimizer.zero_grad()
+        >>> loss_fn(model(input), target).backward()
+        >>> optimizer.step()
+    """
+
+    def __init__(
+        self,
+        params: Any,
+        lr: float | Tensor = 1e-3,
+        momentum: float = 0,
+        dampening: float = 0,
+        weight_decay: float | Tensor = 0,
+        nesterov: bool = False,
+        *,
+        maximize: bool = False,
+        foreach: bool | None = None,
+        differentiable: bool = False,
+        fused: bool | None = None,
+    ) -> None:
+        if isinstance(lr, Tensor) and lr.numel() != 1:
+            raise ValueError("Tensor lr must be 1-element")
+        if lr < 0.0:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if momentum < 0.0:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        if weight_decay < 0.0:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+
+        defaults = {
+            "lr": lr,
+            "momentum": momentum,
+            "dampening": dampening,
+            "weight_decay": weight_decay,
+            "nesterov": nesterov,
+            "maximize": maximize,
+            "foreach": foreach,
+            "differentiable": differentiable,
+            "fused": fused,
+        }
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        super().__init__(params, defaults)
+
+        if fused:
+            if differentiable:
+                raise RuntimeError("`fused` does not support `differentiable`")
+            if foreach:
+                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("nesterov", False)
+            group.setdefault("maximize", False)
+            group.setdefault("foreach", None)
+            group.setdefault("differentiable", False)
+            group.setdefault("fused", False)
+
+    @_use_grad_for_differentiable
+    def step(self, closure=None):
+        """Perform one optimization step.
+
+        Args:
+            closure: a callable that re-evaluates the model and returns the loss.
+
+        Returns:
+            The loss the closure returned, or None.
+        """
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+
+        state = self.state
+        for group in self.param_groups:
+            momentum = group["momentum"]
+            params = []
+            grads = []
+            bufs = []
+            for p in group["params"]:
+                g = p._grad
+                if g is not None:
+                    params.append(p)
+                    grads.append(g)
+                    if momentum != 0:
+                        bufs.append(state[p].get("momentum_buffer"))
+            sgd(
+                params,
+                grads,
+                bufs,
+                weight_decay=group["weight_decay"],
+                momentum=momentum,
+                lr=group["lr"],
+                dampening=group["dampening"],
+                nesterov=group["nesterov"],
+                maximize=group["maximize"],
+                differentiable=group["differentiable"],
+            )
+            if momentum != 0:
+                for p, buf in zip(params, bufs):
+                    state[p]["momentum_buffer"] = buf
+        return loss
+
+
+def _scalar(x) -> float:
+    if isinstance(x, Tensor):
+        return x.item()
+    return x
+
+
+def sgd(
+    params: list[Tensor],
+    d_p_list: list[Tensor],
+    momentum_buffer_list: list[Tensor | None],
+    *,
+    weight_decay: float,
+    momentum: float,
+    lr: float,
+    dampening: float,
+    nesterov: bool,
+    maximize: bool,
+    differentiable: bool = False,
+    **kwargs: Any,
+) -> None:
+    """The SGD update of ``params`` with gradients ``d_p_list`` (``torch.optim.sgd.sgd``).
+
+    ``momentum_buffer_list`` holds each parameter's buffer (None before the first step);
+    new buffers are written into it.
+    """
+    if differentiable:
+        _sgd_tensors(
+            params,
+            d_p_list,
+            momentum_buffer_list,
+            weight_decay=weight_decay,
+            momentum=momentum,
+            lr=lr,
+            dampening=dampening,
+            nesterov=nesterov,
+            maximize=maximize,
+        )
+        return
+    lr = _scalar(lr)
+    weight_decay = _scalar(weight_decay)
+    for i, param in enumerate(params):
+        grad_t = d_p_list[i]
+        p = param._data
+        g = grad_t._data
+        xp = np if type(p) is _ndarray else _array_module(p)
+        if maximize:
+            g = -g
+        if weight_decay != 0:
+            g = axpy(g, p, weight_decay, xp=xp)
+        if momentum != 0:
+            buf = momentum_buffer_list[i]
+            if buf is None:
+                # a copy of the gradient (after decay and sign), then never aliased
+                buf = _make(g.copy() if g is grad_t._data else g)
+                momentum_buffer_list[i] = buf
+            else:
+                b = buf._data
+                scale(b, momentum, xp=xp)
+                axpy(b, g, 1 - dampening, out=b, xp=xp)
+                buf._bump()
+            if nesterov:
+                g = axpy(g, buf._data, momentum, xp=xp)
+            else:
+                g = buf._data
+        axpy(p, g, -lr, out=p, xp=xp)
+        param._bump()
+
+
+def _array_module(arr):
+    from .._device import get_array_module
+
+    return get_array_module(arr)
+
+
+def _sgd_tensors(
+    params: list[Tensor],
+    grads: list[Tensor],
+    momentum_buffer_list: list[Tensor | None],
+    *,
+    weight_decay: float,
+    momentum: float,
+    lr: float,
+    dampening: float,
+    nesterov: bool,
+    maximize: bool,
+) -> None:
+    # differentiable=True: the same update with Tensor ops, recorded by autograd
+    for i, param in enumerate(params):
+        grad = grads[i] if not maximize else -grads[i]
+        if weight_decay != 0:
+            grad = grad.add(param, alpha=weight_decay)
+        if momentum != 0:
+            buf = momentum_buffer_list[i]
+            if buf is None:
+                buf = grad.detach().clone()
+                momentum_buffer_list[i] = buf
+            else:
+                buf.mul_(momentum).add_(grad, alpha=1 - dampening)
+            if nesterov:
+                grad = grad.add(buf, alpha=momentum)
+            else:
+                grad = buf
+        param.add_(grad, alpha=-lr)
