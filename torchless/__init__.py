@@ -117,6 +117,7 @@ from ._ops.pointwise import (
     true_divide,
     where,
 )
+from ._ops.random import bernoulli, multinomial
 from ._ops.reduction import amax, amin, argmax, argmin, max, mean, min, sum
 from ._ops.shape import (
     cat,

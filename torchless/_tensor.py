@@ -1141,6 +1141,11 @@ _METHODS = {
     "bernoulli_": _rand.bernoulli_,
     "bernoulli": _rand.bernoulli,
     "random_": _rand.random_,
+    "exponential_": _rand.exponential_,
+    "geometric_": _rand.geometric_,
+    "log_normal_": _rand.log_normal_,
+    "cauchy_": _rand.cauchy_,
+    "multinomial": _rand.multinomial,
 }
 for _name, _fn in _METHODS.items():
     setattr(Tensor, _name, _fn)

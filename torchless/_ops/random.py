@@ -1,11 +1,27 @@
-"""In-place random fills (``uniform_``, ``normal_``, ``bernoulli_``,
-``random_``) and ``bernoulli``, drawing from a Generator."""
+"""Random sampling ops: in-place fills (``uniform_``, ``normal_``,
+``bernoulli_``, ``random_``, ``exponential_``, ``geometric_``,
+``log_normal_``, ``cauchy_``) and ``bernoulli``, ``multinomial``.
+
+Every draw goes through a Generator (the default one unless ``generator=``
+is given), which reproduces torch's CPU generator bit for bit and raises
+torch's own argument errors."""
 
 from __future__ import annotations
 
 from .._tensor import Tensor, _make
 
-__all__ = ["uniform_", "normal_", "bernoulli_", "bernoulli", "random_"]
+__all__ = [
+    "uniform_",
+    "normal_",
+    "bernoulli_",
+    "bernoulli",
+    "random_",
+    "exponential_",
+    "geometric_",
+    "log_normal_",
+    "cauchy_",
+    "multinomial",
+]
 
 
 def _gen(generator):
@@ -23,34 +39,40 @@ def _fill(t: Tensor, arr) -> Tensor:
 
 def uniform_(self, from_=0.0, to=1.0, *, generator=None) -> Tensor:
     """Fill with samples uniform in [from_, to)."""
-    if from_ > to:
-        raise RuntimeError(
-            f"uniform_ expects to return a [from, to) range, but found from={from_} > to={to}"
-        )
     return _fill(self, _gen(generator)._uniform(self.shape, self._data.dtype, from_, to))
 
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None) -> Tensor:
     """Fill with normal samples of the given mean and std."""
-    if std < 0:
-        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
-    return _fill(self, _gen(generator)._normal(self.shape, self._data.dtype, mean, std))
+    arr = self._data
+    g = _gen(generator)
+    if arr.flags.c_contiguous or arr.size < 16:
+        return _fill(self, g._normal(self.shape, arr.dtype, mean, std))
+    # torch draws one element at a time, in memory order, for strided tensors
+    vals = g._normal((arr.size,), arr.dtype, mean, std, contiguous=False)
+    order = sorted(range(arr.size), key=lambda i: _offset(arr, i))
+    flat = vals.copy()
+    flat[order] = vals
+    return _fill(self, flat.reshape(arr.shape))
+
+
+def _offset(arr, i):
+    import numpy as np
+
+    idx = np.unravel_index(i, arr.shape)
+    return sum(int(k) * s for k, s in zip(idx, arr.strides))
 
 
 def bernoulli_(self, p=0.5, *, generator=None) -> Tensor:
     """Fill with 1 where a uniform draw falls below ``p`` (a number or tensor)."""
     g = _gen(generator)
     if isinstance(p, Tensor):
-        arr = g._bernoulli_tensor(p._data, self._data.dtype)
-    else:
-        if not 0 <= p <= 1:
-            raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
-        arr = g._bernoulli_scalar(self.shape, p, self._data.dtype)
-    return _fill(self, arr)
+        return _fill(self, g._bernoulli_tensor(p._data, self._data.dtype))
+    return _fill(self, g._bernoulli_scalar(self.shape, p, self._data.dtype))
 
 
-def bernoulli(input, p=None, *, generator=None) -> Tensor:
-    """Samples 0/1 with the probabilities in ``input``."""
+def bernoulli(input, p=None, *, generator=None, out=None) -> Tensor:
+    """Samples 0/1 with the probabilities in ``input`` (or a scalar ``p``)."""
     g = _gen(generator)
     if p is not None:
         return _make(g._bernoulli_scalar(input.shape, p, input._data.dtype))
@@ -65,3 +87,28 @@ def random_(self, from_=None, to=None, *, generator=None) -> Tensor:
     if to is None:
         from_, to = 0, from_
     return _fill(self, g._randint(int(from_), int(to), self.shape, self._data.dtype))
+
+
+def exponential_(self, lambd=1.0, *, generator=None) -> Tensor:
+    """Fill with exponential samples of rate ``lambd``."""
+    return _fill(self, _gen(generator)._exponential(self.shape, self._data.dtype, lambd))
+
+
+def geometric_(self, p, *, generator=None) -> Tensor:
+    """Fill with geometric samples (trials until the first success)."""
+    return _fill(self, _gen(generator)._geometric(self.shape, self._data.dtype, p))
+
+
+def log_normal_(self, mean=1.0, std=2.0, *, generator=None) -> Tensor:
+    """Fill with samples whose logarithm is normal(mean, std)."""
+    return _fill(self, _gen(generator)._log_normal(self.shape, self._data.dtype, mean, std))
+
+
+def cauchy_(self, median=0.0, sigma=1.0, *, generator=None) -> Tensor:
+    """Fill with Cauchy samples."""
+    return _fill(self, _gen(generator)._cauchy(self.shape, self._data.dtype, median, sigma))
+
+
+def multinomial(input, num_samples, replacement=False, *, generator=None, out=None) -> Tensor:
+    """Indices drawn from the rows of ``input`` (unnormalised probabilities)."""
+    return _make(_gen(generator)._multinomial(input._data, num_samples, replacement))
