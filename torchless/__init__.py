@@ -10,6 +10,8 @@ __version__ = "0.1.0"
 
 from . import _dtype
 from ._tensor import Size, Tensor  # first: it loads the op families
+from ._tensor import _log_softmax as log_softmax
+from ._tensor import _softmax as softmax
 from ._device import device
 from ._dtype import (
     bool,
@@ -37,6 +39,8 @@ from ._dtype import (
     uint8,
 )
 from ._missing import missing_attribute_getattr
+from ._ops.activation import erf, selu
+from ._ops.conv import conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d
 from ._ops.creation import (
     arange,
     as_tensor,
@@ -117,6 +121,7 @@ from ._ops.pointwise import (
     true_divide,
     where,
 )
+from ._ops.pooling import adaptive_avg_pool1d, avg_pool1d, max_pool1d, max_pool2d
 from ._ops.random import bernoulli, multinomial
 from ._ops.reduction import amax, amin, argmax, argmin, max, mean, min, sum
 from ._ops.shape import (

@@ -1162,3 +1162,19 @@ def _reshape_as(self, other):
 
 Tensor.view_as = _view_as
 Tensor.reshape_as = _reshape_as
+
+from ._ops import activation as _act  # noqa: E402
+
+
+def _softmax(input, dim, dtype=None):
+    """softmax along ``dim`` (torch.softmax / Tensor.softmax argument order)."""
+    return _act.softmax(input, dim, dtype=dtype)
+
+
+def _log_softmax(input, dim, dtype=None):
+    return _act.log_softmax(input, dim, dtype=dtype)
+
+
+Tensor.softmax = _softmax
+Tensor.log_softmax = _log_softmax
+Tensor.erf = _act.erf
