@@ -110,6 +110,7 @@ from ._ops.pointwise import (
     relu,
     remainder,
     rsqrt,
+    rsub,
     sigmoid,
     sign,
     sin,

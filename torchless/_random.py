@@ -54,9 +54,11 @@ import math
 import os
 import warnings
 from decimal import Decimal, localcontext
-from fractions import Fraction
 
 import numpy as np
+
+from . import _fma
+from ._fma import _SPLITTER
 
 __all__ = ["Generator", "default_generator"]
 
@@ -129,107 +131,21 @@ def _numel(shape) -> int:
 # ---------------------------------------------------------------------------------------
 
 
-_MID_MASK = np.uint64(0x1FFFFFFF)
-_MID_BITS = np.uint64(0x10000000)
-
-
 def _fma32(a, b, c, tiny: bool = False, exact: bool = False) -> np.ndarray:
-    """``fma(a, b, c)`` on float32 operands with a single rounding to float32.
+    """``fma(a, b, c)`` on float32 operands, rounded once to float32 (see ``_fma.py``).
 
-    The product of two float32 values is exact in float64, so one float64 add and a
-    cast to float32 is right unless the float64 sum landed exactly on a float32
-    rounding midpoint (double rounding); those few elements are repaired with the
-    exact error of the add. ``tiny=True`` also handles results in float32's
-    subnormal range (not needed where the operands cannot produce them);
-    ``exact=True`` skips the check where the float64 sum is known to be exact.
+    ``exact=True`` skips the double-rounding check where the float64 sum is known exact.
+    Subnormal results are always handled (``tiny`` is accepted for older callers).
     """
-    p = np.multiply(a, b, dtype=np.float64)
-    s = np.add(p, c, dtype=np.float64)
-    out = s.astype(np.float32)
-    if exact:
-        return out
-    mid = np.bitwise_and(s.view(np.uint64), _MID_MASK) == _MID_BITS
-    if tiny:
-        small = np.abs(s) < 2.0**-126
-        if small.any():
-            mid &= ~small
-            mid |= small & (np.mod(s * 2.0**149, 1.0) == 0.5)
-    if mid.any():
-        idx = np.nonzero(mid)
-        sm = s[idx]
-        pm = np.broadcast_to(p, s.shape)[idx]
-        cm = np.broadcast_to(np.asarray(c, np.float64), s.shape)[idx]
-        bb = sm - pm
-        err = (pm - (sm - bb)) + (cm - bb)
-        fixed = np.where(err > 0, np.nextafter(sm, np.inf), np.nextafter(sm, -np.inf))
-        fixed = np.where(err == 0, sm, fixed)
-        out[idx] = fixed.astype(np.float32)
-    return out
-
-
-_SPLITTER = 134217729.0  # 2**27 + 1, Veltkamp's constant for float64
-
-
-def _two_sum(a, b):
-    s = a + b
-    bb = s - a
-    return s, (a - (s - bb)) + (b - bb)
+    return _fma._fma32(a, b, c, exact=exact)
 
 
 def _fma64(a, b, c) -> np.ndarray:
-    """``fma(a, b, c)`` on float64 arrays with a single rounding (Boldo-Melquiond).
-
-    Exact product (Veltkamp/Dekker), exact sum, the low parts added with rounding to
-    odd, then one rounding to nearest. Elements outside the range where the
-    error-free transforms are exact (huge, tiny or non-finite values) are computed
-    one at a time with exact rational arithmetic.
-    """
-    a = np.asarray(a, np.float64)
-    b = np.asarray(b, np.float64)
-    c = np.asarray(c, np.float64)
-    a, b, c = np.broadcast_arrays(a, b, c)
-    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-        uh = a * b
-        t = _SPLITTER * a
-        ah = t - (t - a)
-        al = a - ah
-        t = _SPLITTER * b
-        bh = t - (t - b)
-        bl = b - bh
-        ul = ((ah * bh - uh) + ah * bl + al * bh) + al * bl
-        th, tl = _two_sum(c, uh)
-        v, ve = _two_sum(tl, ul)
-        # round v to odd: an inexact v with an even last bit moves one ulp toward ve
-        even = (v.view(np.int64) & 1) == 0
-        fix = (ve != 0) & even
-        if fix.any():
-            v = np.where(fix, np.nextafter(v, np.copysign(np.inf, ve)), v)
-        out = th + v
-        aa, ab, auh = np.abs(a), np.abs(b), np.abs(uh)
-        bad = (aa > 2.0**995) | (ab > 2.0**995) | (np.abs(c) > 2.0**1020)
-        bad |= (auh < 2.0**-960) & (uh != 0)
-        bad |= ~np.isfinite(out)
-    if bad.any():
-        idx = np.nonzero(bad)
-        out = np.array(out, copy=True)
-        out[idx] = [_fma_exact(x, y, z) for x, y, z in zip(a[idx], b[idx], c[idx])]
-    return out
+    """``fma(a, b, c)`` on float64 operands, rounded once (see ``_fma.py``)."""
+    return _fma._fma64(a, b, c)
 
 
-def _fma_exact(x: float, y: float, z: float) -> float:
-    """One fused multiply-add in exact rational arithmetic (any finite or special input)."""
-    x, y, z = float(x), float(y), float(z)
-    if not (math.isfinite(x) and math.isfinite(y) and math.isfinite(z)):
-        return x * y + z
-    exact = Fraction(x) * Fraction(y) + Fraction(z)
-    if exact == 0:
-        # IEEE: an exact zero sum is +0 unless both addends are -0
-        prod_neg = (math.copysign(1.0, x) * math.copysign(1.0, y)) < 0
-        return -0.0 if (prod_neg and math.copysign(1.0, z) < 0) else 0.0
-    try:
-        return float(exact)
-    except OverflowError:
-        return math.inf if exact > 0 else -math.inf
+_fma_exact = _fma.fma_exact
 
 
 # ---------------------------------------------------------------------------------------
@@ -451,8 +367,8 @@ def _normal_blocks_f32(d: np.ndarray, mean: np.float32, std: np.float32) -> np.n
             res[:, :8] = radius * c + _ZERO
             res[:, 8:] = radius * s + _ZERO
         else:
-            res[:, :8] = _fma32(radius * c, std, mean, tiny=True)
-            res[:, 8:] = _fma32(radius * s, std, mean, tiny=True)
+            res[:, :8] = _fma32(radius * c, std, mean)
+            res[:, 8:] = _fma32(radius * s, std, mean)
     return out
 
 
@@ -1001,7 +917,7 @@ class Generator:
                 out[out == high] = low
         else:
             a, b = _f(low), _f(high)
-            out = x if (a == 0 and b == 1) else _chunked(_fma32, x, b - a, a, tiny=True)
+            out = x if (a == 0 and b == 1) else _chunked(_fma32, x, b - a, a)
             if dt == _F16:
                 out = out.astype(np.float16)
                 a, b = _to_half(a), _to_half(b)

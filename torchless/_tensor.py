@@ -23,6 +23,7 @@ _ndarray = np.ndarray
 _new = object.__new__
 _state = grad_mode._state
 _FROM_NP = D._FROM_NP
+_WARNED: dict = {}  # torch's warn-once messages already given
 
 
 def _make(arr, grad_fn=None, cls=None):
@@ -344,9 +345,9 @@ class Tensor:
         isz = self._data.itemsize
         st = tuple(s // isz for s in self._data.strides)
         # NumPy reports 0-length or 1-length dims with arbitrary strides
-        if dim is None:
-            return _torch_strides(self._data.shape, st)
-        return _torch_strides(self._data.shape, st)[self._wrap_dim(dim)]
+        if self._data.flags.writeable:  # expanded (broadcast) views keep their 0 strides
+            st = _torch_strides(self._data.shape, st)
+        return st if dim is None else st[self._wrap_dim(dim)]
 
     def storage_offset(self) -> int:
         arr = self._data
@@ -381,18 +382,32 @@ class Tensor:
         n = self._data.ndim
         if n == 2:
             return permute(self, (1, 0))
-        if n < 2:
-            return self
         import warnings
 
-        warnings.warn(
-            "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
-            "deprecated and it will throw an error in a future release. Consider `x.mT` to "
-            "transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` "
-            "to reverse the dimensions of a tensor.",
-            UserWarning,
-            stacklevel=2,
-        )
+        # torch warns once per process (TORCH_WARN_ONCE) for each case
+        if n == 0:
+            if _WARNED.get("T0"):
+                return self
+            _WARNED["T0"] = True
+            warnings.warn(
+                "Tensor.T is deprecated on 0-D tensors. This function is the identity in these "
+                "cases. (Triggered internally at "
+                "/__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4321.)",
+                UserWarning,
+                stacklevel=2,
+            )
+            return self
+        if not _WARNED.get("T"):
+            _WARNED["T"] = True
+            warnings.warn(
+                "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+                "deprecated and it will throw an error in a future release. Consider `x.mT` to "
+                "transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` "
+                "to reverse the dimensions of a tensor. (Triggered internally at "
+                "/__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4314.)",
+                UserWarning,
+                stacklevel=2,
+            )
         return permute(self, tuple(range(n - 1, -1, -1)))
 
     @property
@@ -779,6 +794,10 @@ class Tensor:
         return abs(self)
 
     def __invert__(self):
+        if self.dtype.is_floating_point:
+            raise TypeError(
+                "~ (operator.invert) is only implemented on integer and Boolean-type tensors"
+            )
         return bitwise_not(self)
 
     def __and__(self, other):
@@ -899,15 +918,15 @@ def _c_name(d, capital=False) -> str:
 
 
 def _torch_strides(shape, strides):
-    out = []
+    """Strides as torch reports them: NumPy's, except for empty tensors, where
+    any stride is valid and torch reports the contiguous ones."""
+    if 0 not in shape:
+        return tuple(strides)
+    out = [0] * len(shape)
     expected = 1
-    res = list(strides)
     for i in range(len(shape) - 1, -1, -1):
-        if shape[i] <= 1:
-            res[i] = expected
-        expected = max(shape[i], 1) * (res[i] if shape[i] > 1 else expected)
-    for s in res:
-        out.append(s)
+        out[i] = expected
+        expected *= max(shape[i], 1)
     return tuple(out)
 
 
@@ -959,7 +978,7 @@ from ._ops import pointwise as _pw  # noqa: E402
 from ._ops import random as _rand  # noqa: E402
 from ._ops import reduction as _red  # noqa: E402
 from ._ops import shape as _shape  # noqa: E402
-from ._ops.indexing import getitem, setitem  # noqa: E402
+from ._ops.indexing import getitem, nonzero, setitem  # noqa: E402
 from ._ops.inplace import apply_inplace, copy_, fill_  # noqa: E402
 from ._ops.linalg import matmul  # noqa: E402
 from ._ops.pointwise import (  # noqa: E402
@@ -1112,6 +1131,7 @@ _METHODS = {
     "expand_as": _shape.expand_as,
     "unbind": _shape.unbind,
     "narrow": _shape.narrow,
+    "nonzero": nonzero,
     "select": _shape.select,
     "clone": _shape.clone,
     "contiguous": _shape.contiguous,

@@ -288,7 +288,8 @@ def _device_str(device: Any) -> str:
 
 def _grad_fn_name(grad_fn: Any) -> str:
     name = getattr(grad_fn, "name", None)
-    return name() if callable(name) else type(grad_fn).__name__
+    # torch prints the class name: 'CopySlices', not 'torch::autograd::CopySlices'
+    return (name() if callable(name) else type(grad_fn).__name__).rsplit("::", 1)[-1]
 
 
 def _body_repr(t: Any, tensor_contents: str | None) -> str:

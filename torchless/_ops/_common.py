@@ -85,17 +85,20 @@ def scalar_tensor(v, like: Tensor) -> Tensor:
 
 def dims_arg(dim, ndim: int):
     """Normalise a ``dim`` argument (int, sequence or None) to a sorted
-    tuple of non-negative dims, or None for all dims."""
+    tuple of non-negative dims, or None for all dims. A 0-d tensor accepts
+    dim 0 or -1 and has no dim to reduce: ()."""
     if dim is None:
         return None
     if isinstance(dim, (list, tuple)):
         if len(dim) == 0:
             return None
         out = tuple(sorted(wrap_dim(d, ndim) for d in dim))
-        if len(set(out)) != len(out):
-            raise RuntimeError(f"dim {out[0]} appears multiple times in the list of dims")
-        return out
-    return (wrap_dim(dim, ndim),)
+        for i in range(1, len(out)):
+            if out[i] == out[i - 1]:
+                raise RuntimeError(f"dim {out[i]} appears multiple times in the list of dims")
+        return out if ndim else ()
+    d = wrap_dim(dim, ndim)
+    return (d,) if ndim else ()
 
 
 def float_array(t: Tensor):
@@ -104,3 +107,53 @@ def float_array(t: Tensor):
     if t.dtype.is_floating_point:
         return t._data
     return t._data.astype(_default.dtype.np)
+
+
+def broadcast_error(*shapes) -> RuntimeError:
+    """torch's error for shapes that do not broadcast together: sizes are
+    matched from the last dim, pairwise from the first shape."""
+    cur = tuple(shapes[0])
+    for s in shapes[1:]:
+        s = tuple(s)
+        n = len(cur) if len(cur) > len(s) else len(s)
+        out = []
+        for i in range(n - 1, -1, -1):
+            off = n - 1 - i
+            a = cur[len(cur) - 1 - off] if off < len(cur) else 1
+            b = s[len(s) - 1 - off] if off < len(s) else 1
+            if a != b and a != 1 and b != 1:
+                return RuntimeError(
+                    f"The size of tensor a ({a}) must match the size of tensor b ({b}) at "
+                    f"non-singleton dimension {i}"
+                )
+            out.append(a if b == 1 else b)
+        cur = tuple(reversed(out))
+    return RuntimeError(f"shapes {[list(s) for s in shapes]} do not broadcast")
+
+
+_C_TYPES = {
+    "uint8": "uint8_t",
+    "int8": "int8_t",
+    "int16": "int16_t",
+    "int32": "int",
+    "int64": "int64_t",
+}
+
+
+def checked_int(v, dt: D.dtype) -> int:
+    """A Python number converted to integer dtype ``dt`` as torch's checked
+    conversion does: floats truncate and must fit; ints must fit, except
+    that uint8 takes negative ints down to -255 and wraps them."""
+    lo, hi = _INT_RANGE[dt]
+    if isinstance(v, float):
+        ok = lo <= v <= hi
+    else:
+        ok = (-hi if dt is D.uint8 else lo) <= v <= hi
+    if not ok:
+        if dt is D.int64 and not isinstance(v, float):
+            raise ValueError("Overflow when unpacking long long")
+        raise RuntimeError(
+            f"value cannot be converted to type {_C_TYPES[dt.name]} without overflow"
+        )
+    v = int(v)
+    return v + 256 if v < 0 and dt is D.uint8 else v

@@ -15,6 +15,7 @@ import numpy as np
 from .. import _dtype as D
 from .._device import as_device, backend_for
 from .._tensor import Size, Tensor, _make
+from ._common import checked_int
 
 __all__ = [
     "tensor",
@@ -46,17 +47,22 @@ __all__ = [
 _builtin_bool = bool
 
 
-def _size(size) -> tuple:
+def _size(size, name="zeros") -> tuple:
     if len(size) == 1 and isinstance(size[0], (tuple, list, Size)):
         size = tuple(size[0])
+    elif len(size) == 1 and not isinstance(size[0], (int, np.integer, Tensor)):
+        raise TypeError(
+            f"{name}(): argument 'size' (position 1) must be tuple of ints, not "
+            f"{type(size[0]).__name__}"
+        )
     out = []
     for s in size:
         if isinstance(s, Tensor):
             s = s.item()
         if not isinstance(s, (int, np.integer)) or isinstance(s, _builtin_bool):
             raise TypeError(
-                f"{'zeros'}(): argument 'size' (position 1) must be tuple of ints, but found "
-                f"element of type {type(s).__name__} at pos {len(out)}"
+                f"{name}(): argument 'size' failed to unpack the object at pos {len(out) + 1} "
+                f'with error "type must be tuple of ints,but got {type(s).__name__}"'
             )
         if s < 0:
             raise RuntimeError(
@@ -64,6 +70,18 @@ def _size(size) -> tuple:
             )
         out.append(int(s))
     return tuple(out)
+
+
+def _factory_size(size, name) -> tuple:
+    """The size argument of zeros/ones/empty, with torch's errors."""
+    if not size:
+        raise TypeError(f'{name}() missing 1 required positional arguments: "size"')
+    if name == "zeros":
+        flat = size[0] if len(size) == 1 and isinstance(size[0], (tuple, list)) else size
+        for s in flat:
+            if isinstance(s, int) and s < 0:
+                raise RuntimeError("zeros: Dimension size must be non-negative.")
+    return _size(size, name)
 
 
 def _finish(arr, device, requires_grad) -> Tensor:
@@ -87,34 +105,71 @@ def _finish(arr, device, requires_grad) -> Tensor:
 # from data
 
 
-def _nested_shape_error(data):
-    """torch's message for ragged nested sequences."""
+def _raise_nested_shape_error(data, dtype):
+    """torch's error for ragged nested sequences: sizes come from the first
+    element at each depth, and every other element must match them."""
+    sizes = []
+    x = data
+    while isinstance(x, (list, tuple)):
+        sizes.append(len(x))
+        if not x:
+            break
+        x = x[0]
 
     def walk(x, dim):
-        if isinstance(x, (list, tuple)):
-            lens = {len(e) if isinstance(e, (list, tuple)) else -1 for e in x}
-            if len(lens) > 1:
-                first = x[0]
-                n0 = len(first) if isinstance(first, (list, tuple)) else 0
-                for e in x:
-                    n = len(e) if isinstance(e, (list, tuple)) else 0
-                    if n != n0:
-                        return f"expected sequence of length {n0} at dim {dim + 1} (got {n})"
-            for e in x:
-                r = walk(e, dim + 1)
-                if r:
-                    return r
-        return None
+        if dim == len(sizes):
+            if isinstance(x, (list, tuple)):
+                if dtype.is_floating_point:
+                    raise TypeError(f"must be real number, not {type(x).__name__}")
+                raise TypeError(f"'{type(x).__name__}' object cannot be interpreted as an integer")
+            return
+        if not isinstance(x, (list, tuple)):
+            raise TypeError("not a sequence")
+        if len(x) != sizes[dim]:
+            raise ValueError(
+                f"expected sequence of length {sizes[dim]} at dim {dim} (got {len(x)})"
+            )
+        for e in x:
+            walk(e, dim + 1)
 
-    return walk(data, 0) or "could not convert the data to a tensor"
+    walk(data, 0)
+    raise ValueError("could not convert the data to a tensor")
 
 
-def _flatten_tensors(data):
-    if isinstance(data, Tensor):
-        return data._host()
-    if isinstance(data, (list, tuple)):
-        return [_flatten_tensors(x) for x in data]
-    return data
+def _flatten_tensors(data, found=None):
+    """``data`` with its tensors as NumPy values. With ``found``, the dtype of
+    every leaf is added to it (torch promotes them into the sequence's dtype):
+    Python numbers give theirs, NumPy values and tensors (one element each,
+    as torch requires) their own."""
+    out = []
+    for x in data:
+        t = type(x)
+        if t is list or t is tuple:
+            x = _flatten_tensors(x, found)
+        elif found is None:
+            if isinstance(x, Tensor):
+                x = x._host()
+        elif t is float:
+            found.add(D._default.dtype)
+        elif t is int:
+            found.add(D.int64)
+        elif t is _builtin_bool:
+            found.add(D.bool)
+        elif isinstance(x, Tensor):
+            if x._data.size != 1:
+                raise ValueError("only one element tensors can be converted to Python scalars")
+            found.add(x.dtype)
+            x = x._host().reshape(())
+        elif isinstance(x, (np.generic, np.ndarray)):
+            found.add(D.from_numpy_dtype(x.dtype))
+        elif isinstance(x, str):
+            raise TypeError("new(): invalid data type 'str'")
+        elif isinstance(x, (int, float)):  # subclasses
+            found.add(D.scalar_dtype(x))
+        else:
+            raise RuntimeError(f"Could not infer dtype of {t.__name__}")
+        out.append(x)
+    return out
 
 
 def _infer_array(data, dtype=None):
@@ -123,7 +178,12 @@ def _infer_array(data, dtype=None):
     t = type(data)
     if dtype is not None and not isinstance(data, (Tensor, np.ndarray, np.generic)):
         if t in (float, int, _builtin_bool):
-            return np.array(data, dtype=dtype.np)
+            try:
+                return np.array(data, dtype=dtype.np)
+            except OverflowError:
+                raise RuntimeError(
+                    f"value cannot be converted to type {dtype.name} without overflow"
+                ) from None
         arr = _infer_array(data)  # validates and gives torch's errors
         if arr.dtype.kind == "f" and dtype.is_floating_point:
             arr = np.array(_flatten_tensors(data), dtype=dtype.np)
@@ -140,21 +200,34 @@ def _infer_array(data, dtype=None):
         D.from_numpy_dtype(data.dtype)
         return np.array(data)
     if isinstance(data, (list, tuple)):
-        data = _flatten_tensors(data)
+        if data and isinstance(data[0], np.ndarray):
+            warnings.warn(
+                "Creating a tensor from a list of numpy.ndarrays is extremely slow. Please "
+                "consider converting the list to a single numpy.ndarray with numpy.array() "
+                "before converting to a tensor. (Triggered internally at "
+                "/__w/pytorch/pytorch/torch/csrc/utils/tensor_new.cpp:252.)",
+                UserWarning,
+                stacklevel=3,
+            )
+        first = data
+        while isinstance(first, (list, tuple)) and first:
+            first = first[0]
+        if isinstance(first, str):  # torch reads the first string as one more dim
+            raise ValueError("too many dimensions 'str'")
+        found = set()
+        data = _flatten_tensors(data, found)
+        rd = None
+        for d in found:
+            rd = d if rd is None else D.promote_types(rd, d)
+        if rd is None:  # no leaves: an empty sequence
+            rd = D._default.dtype
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error", np.exceptions.VisibleDeprecationWarning)
                 arr = np.array(data)
         except (ValueError, np.exceptions.VisibleDeprecationWarning):
-            raise ValueError(_nested_shape_error(data)) from None
-        k = arr.dtype.kind
-        if k == "f":
-            return arr.astype(D._default.dtype.np)
-        if k in "iu":
-            return arr.astype(np.int64)
-        if k == "b":
-            return arr
-        raise TypeError(f"new(): invalid data type '{type(_first_leaf(data)).__name__}'")
+            _raise_nested_shape_error(data, rd)
+        return arr.astype(rd.np, copy=False)
     if isinstance(data, str):
         raise TypeError("new(): invalid data type 'str'")
     if hasattr(data, "__array__"):
@@ -163,13 +236,7 @@ def _infer_array(data, dtype=None):
         return np.array(float(data), dtype=D._default.dtype.np)
     if isinstance(data, int):
         return np.array(int(data), dtype=np.int64)
-    raise TypeError(f"Could not infer dtype of {type(data).__name__}")
-
-
-def _first_leaf(data):
-    while isinstance(data, (list, tuple)) and data:
-        data = data[0]
-    return data
+    raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
 
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False) -> Tensor:
@@ -258,14 +325,14 @@ def zeros(
     *size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False
 ) -> Tensor:
     """A tensor of zeros of the given size."""
-    return _finish(np.zeros(_size(size), dtype=_dt(dtype)), device, requires_grad)
+    return _finish(np.zeros(_factory_size(size, "zeros"), dtype=_dt(dtype)), device, requires_grad)
 
 
 def ones(
     *size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False
 ) -> Tensor:
     """A tensor of ones of the given size."""
-    return _finish(np.ones(_size(size), dtype=_dt(dtype)), device, requires_grad)
+    return _finish(np.ones(_factory_size(size, "ones"), dtype=_dt(dtype)), device, requires_grad)
 
 
 def empty(
@@ -279,7 +346,7 @@ def empty(
     memory_format=None,
 ) -> Tensor:
     """A tensor of the given size (torchless fills it with zeros)."""
-    return _finish(np.zeros(_size(size), dtype=_dt(dtype)), device, requires_grad)
+    return _finish(np.zeros(_factory_size(size, "empty"), dtype=_dt(dtype)), device, requires_grad)
 
 
 def full(
@@ -298,7 +365,9 @@ def full(
         fill_value = fill_value.item()
     if dtype is None:
         dtype = D.scalar_dtype(fill_value)
-    return _finish(np.full(_size((size,)), fill_value, dtype=dtype.np), device, requires_grad)
+    return _finish(
+        np.full(_size((size,), "full"), fill_value, dtype=dtype.np), device, requires_grad
+    )
 
 
 def _like(input, dtype, device):
@@ -361,6 +430,8 @@ def arange(
         start, end = 0, start
     vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
     start, end, step = vals
+    if not (math.isfinite(start) and math.isfinite(end)):
+        raise RuntimeError(f"unsupported range: {start:g} -> {end:g}")
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if dtype is None:
@@ -368,15 +439,59 @@ def arange(
             dtype = D._default.dtype
         else:
             dtype = D.int64
+    elif dtype is D.int64:
+        # torch's binding reads the bounds as int64 up front for an int64 result
+        start, end, step = int(start), int(end), int(step)
+        if step == 0:
+            raise ValueError("step must be nonzero")
     n = math.ceil((end - start) / step)
     if (step > 0 and start > end) or (step < 0 and start < end):
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     n = max(n, 0)
     if dtype.is_floating_point:
-        arr = (start + step * np.arange(n, dtype=np.float64)).astype(dtype.np)
+        arr = _arange_values(start, step, n, dtype.np.type)
     else:
-        arr = (start + step * np.arange(n, dtype=np.int64)).astype(dtype.np)
+        # an integer arange steps in integers: start and step are truncated first
+        arr = (int(start) + int(step) * np.arange(n, dtype=np.int64)).astype(dtype.np)
     return _finish(arr, device, requires_grad)
+
+
+def _arange_values(start, step, n, ct):
+    """float32/float64 arange values bit for bit as torch's CPU kernel makes
+    them (x86, AVX2 vectors): pairs of vectors of V lanes, each vector from a
+    base ``start + step * i`` computed in double, its lanes ``base + k * step``;
+    the last < 2V values one by one. Products are added fused (rounded once):
+    emulated here in long double. float16 is computed in float32."""
+    if ct is np.float16:
+        return _arange_half(start, step, n)
+    ld = np.longdouble
+    lanes = 8 if ct is np.float32 else 4
+    full = n // (2 * lanes) * 2 * lanes
+    out = np.empty(n, ct)
+    s, st = ld(start), ld(step)
+    if full:
+        chunk = np.arange(0, full, lanes).astype(ld)
+        base = (s + st * chunk).astype(np.float64).astype(ct).astype(ld)
+        k = np.arange(lanes).astype(ld)
+        vals = base[:, None] + st * k[None, :]
+        out[:full] = vals.reshape(-1).astype(np.float64).astype(ct)
+    tail = np.arange(full, n).astype(ld)
+    out[full:] = (s + st * tail).astype(np.float64).astype(ct)
+    return out
+
+
+def _arange_half(start, step, n):
+    h, f = np.float16, np.float32
+    lanes = 16
+    full = n // (2 * lanes) * 2 * lanes
+    s, st = f(start), f(step)
+    out = np.empty(n, h)
+    if full:
+        base = (s + st * np.arange(0, full, lanes).astype(f)).astype(h).astype(f)
+        vals = base[:, None] + np.arange(lanes).astype(f)[None, :] * st
+        out[:full] = vals.reshape(-1).astype(h)
+    out[full:] = (s + st * np.arange(full, n).astype(f)).astype(h)
+    return out
 
 
 def linspace(
@@ -391,19 +506,47 @@ def linspace(
         return _finish(np.zeros((0,), dt.np), device, requires_grad)
     if steps == 1:
         return _finish(np.array([start], dtype=dt.np), device, requires_grad)
-    ct = dt.np.type if dt.is_floating_point else np.float64
-    s, e = ct(start), ct(end)
-    step = (e - s) / ct(steps - 1)
-    idx = np.arange(steps, dtype=ct)
-    half = steps // 2
-    arr = np.where(idx < half, s + step * idx, e - step * (steps - 1 - idx))
-    return _finish(arr.astype(dt.np), device, requires_grad)
+    return _finish(_linspace_values(start, end, steps, dt), device, requires_grad)
+
+
+def _linspace_values(start, end, steps, dt):
+    """torch's kernel: the first half counts up from start, the rest down
+    from end, by a step computed in the dtype (in double for integers)."""
+    idx = np.arange(steps)
+    up = idx < steps // 2
+    down = steps - 1 - idx
+    if dt is D.float16:
+        # half arithmetic: every operation rounds to half
+        h, f = np.float16, np.float32
+        s, e = h(start), h(end)
+        step = f(h(h(f(e) - f(s)) / f(steps - 1)))
+        lo = h(f(s) + h(step * idx.astype(f)).astype(f))
+        hi = h(f(e) - h(step * down.astype(f)).astype(f))
+        return np.where(up, lo, hi)
+    if dt.is_floating_point:
+        ct = dt.np.type
+        s, e = ct(start), ct(end)
+        step = (e - s) / ct(steps - 1)
+        # the multiply-add is fused (rounded once): computed here in a wider type
+        wide = np.float64 if dt is D.float32 else np.longdouble
+    else:
+        # integer ends (converted with torch's overflow check), a double step
+        s, e = float(checked_int(start, dt)), float(checked_int(end, dt))
+        step = (e - s) / (steps - 1)
+        wide = np.float64
+    s, e, step = wide(s), wide(e), wide(step)
+    arr = np.where(up, s + step * idx.astype(wide), e - step * down.astype(wide))
+    return arr.astype(dt.np)
 
 
 def eye(
     n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False
 ) -> Tensor:
     """The n x m identity matrix."""
+    if n < 0:
+        raise RuntimeError(f"n must be greater or equal to 0, got {n}")
+    if m is not None and m < 0:
+        raise RuntimeError(f"m must be greater or equal to 0, got {m}")
     return _finish(np.eye(n, n if m is None else m, dtype=_dt(dtype)), device, requires_grad)
 
 

@@ -13,6 +13,7 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor, _make, _record, _state
 from ..autograd.graph import Node
+from ._common import broadcast_error
 
 __all__ = ["apply_inplace", "fill_", "copy_", "copy_into_out"]
 
@@ -141,6 +142,12 @@ def fill_(t: Tensor, value) -> Tensor:
 class CopyBackwards(Node):
     __slots__ = ("src_dtype",)
 
+    def name(self):
+        return "torch::autograd::CopyBackwards"
+
+    def __repr__(self):
+        return f"<CopyBackwards object at {id(self):#x}>"
+
     def apply(self, g):
         nf = self.next_functions
         return (g * 0 if nf[0][0] is not None else None), (
@@ -155,11 +162,7 @@ def copy_(t: Tensor, src) -> Tensor:
     try:
         arr = np.broadcast_to(src._host() if t.device != src.device else src._data, t._data.shape)
     except ValueError:
-        raise RuntimeError(
-            f"The size of tensor a ({t._data.shape[-1] if t._data.ndim else 1}) must match the "
-            f"size of tensor b ({src._data.shape[-1] if src._data.ndim else 1}) at non-singleton "
-            "dimension 0"
-        ) from None
+        raise broadcast_error(t._data.shape, src._data.shape) from None
     if _state.enabled and (t._requires_grad or src._requires_grad):
         _guard(t)
         old = _make(t._data)
@@ -174,12 +177,12 @@ def copy_(t: Tensor, src) -> Tensor:
     return t
 
 
-def copy_into_out(out: Tensor, res: Tensor) -> Tensor:
-    """Store an op's result in its ``out=`` tensor (resized if empty)."""
+def copy_into_out(out: Tensor, res: Tensor, name: str) -> Tensor:
+    """Store the result of op ``name`` in its ``out=`` tensor (resized if empty)."""
     if _state.enabled and (res._requires_grad or out._requires_grad):
         raise RuntimeError(
-            "out=... arguments don't support automatic differentiation, but one of the "
-            "arguments requires grad."
+            f"{name}(): functions with out=... arguments don't support automatic "
+            "differentiation, but one of the arguments requires grad."
         )
     if out._data.shape != res._data.shape:
         out._data = np.empty(res._data.shape, dtype=out._data.dtype)
@@ -190,25 +193,3 @@ def copy_into_out(out: Tensor, res: Tensor) -> Tensor:
         )
     _write(out, res._data)
     return out
-
-
-class _ZeroAt(Node):
-    __slots__ = ("index",)
-
-    def name(self):
-        return "IndexPutBackward0"
-
-    def apply(self, g):
-        return (_zero_at(g, self.index),)
-
-
-def _zero_at(g: Tensor, index) -> Tensor:
-    """A copy of ``g`` with the elements at ``index`` set to zero."""
-    z = g._data.copy()
-    z[index] = 0
-    res = _make(z)
-    if _state.enabled and g._requires_grad:
-        node = _ZeroAt()
-        node.index = index
-        _record(node, res, g)
-    return res

@@ -6,6 +6,7 @@ import numpy as np
 
 from .._tensor import Tensor, _make, _record, _state
 from ..autograd.graph import Node
+from ._common import broadcast_error
 
 __all__ = ["matmul", "mm", "mv", "dot", "bmm", "addmm", "outer"]
 
@@ -18,13 +19,6 @@ def _dt_name(t):
         "int64": "long int",
         "int32": "int",
     }.get(t.dtype.name, t.dtype.name)
-
-
-def _same_dtype(a, b, what="mat1 and mat2"):
-    if a.dtype is not b.dtype:
-        raise RuntimeError(
-            f"expected {what} to have the same dtype, but got: {_dt_name(a)} != {_dt_name(b)}"
-        )
 
 
 class MatmulBackward(Node):
@@ -62,16 +56,55 @@ class MatmulBackward(Node):
         return ga, gb
 
 
+# the node torch's matmul ends with, by operand dims (torch composes matmul
+# of batches from views, mm/bmm and a final view; one node stands for them)
 _NAMES = {
     (1, 1): "DotBackward0",
     (2, 1): "MvBackward0",
+    (1, 2): "SqueezeBackward4",
     (2, 2): "MmBackward0",
-    (3, 3): "BmmBackward0",
 }
+
+
+def _matmul_name(da, db):
+    name = _NAMES.get((da, db))
+    if name is None:
+        name = "CloneBackward0" if da == 2 else "UnsafeViewBackward0"
+    return name
+
+
+def _check_dtypes(input, other, da, db):
+    """torch's error for operands of different dtypes, which depends on the
+    kernel matmul reaches for these dims."""
+    x, y = input.dtype._legacy[:-6], other.dtype._legacy[:-6]
+    if da == 1 and db == 1:
+        msg = f"dot : expected both vectors to have same dtype, but found {x} and {y}"
+    elif db == 1:
+        msg = f"addmv input tensors must have the same dtype, but got {y}, {x}, and {y}"
+    elif db >= 3 and (da >= 3 or da == 2):
+        msg = f"expected scalar type {x} but found {y}"
+    else:
+        msg = (
+            "expected m1 and m2 to have the same dtype, but got: "
+            f"{_dt_name(input)} != {_dt_name(other)}"
+        )
+    raise RuntimeError(msg)
 
 
 def matmul(input, other, *, out=None):
     """Matrix product with NumPy/torch broadcasting rules."""
+    return _out(_matmul(input, other), out, "matmul")
+
+
+def _out(res, out, name):
+    if out is None:
+        return res
+    from .inplace import copy_into_out
+
+    return copy_into_out(out, res, name)
+
+
+def _matmul(input, other, name=None):
     if not isinstance(other, Tensor):
         raise TypeError(
             f"matmul(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}"
@@ -82,7 +115,8 @@ def matmul(input, other, *, out=None):
             f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and "
             f"{b.ndim}D"
         )
-    _same_dtype(input, other, "m1 and m2" if a.ndim + b.ndim > 2 else "both vectors")
+    if input.dtype is not other.dtype:
+        _check_dtypes(input, other, a.ndim, b.ndim)
     ka = a.shape[-1]
     kb = b.shape[-2] if b.ndim > 1 else b.shape[0]
     if ka != kb:
@@ -105,17 +139,16 @@ def matmul(input, other, *, out=None):
             )
         )
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({sa} and {sb})")
-    r = np.matmul(a, b)
+    try:
+        r = np.matmul(a, b)
+    except ValueError:
+        raise broadcast_error(a.shape[:-2], b.shape[:-2]) from None
     res = _make(r)
     if _state.enabled and (input._requires_grad or other._requires_grad):
         node = MatmulBackward()
-        node._name = _NAMES.get((a.ndim, b.ndim), "UnsafeViewBackward0")
+        node._name = name or _matmul_name(a.ndim, b.ndim)
         node.save(input, other)
         _record(node, res, input, other)
-    if out is not None:
-        from .inplace import copy_into_out
-
-        return copy_into_out(out, res)
     return res
 
 
@@ -125,21 +158,21 @@ def mm(input, mat2, *, out=None):
         raise RuntimeError("self must be a matrix")
     if mat2.ndim != 2:
         raise RuntimeError("mat2 must be a matrix")
-    return matmul(input, mat2, out=out)
+    return _out(_matmul(input, mat2), out, "mm")
 
 
 def mv(input, vec, *, out=None):
     """Matrix times vector."""
     if input.ndim != 2 or vec.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
-    return matmul(input, vec, out=out)
+    return _out(_matmul(input, vec), out, "mv")
 
 
 def dot(input, other, *, out=None):
     """Inner product of two 1-D tensors."""
     if input.ndim != 1 or other.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
-    return matmul(input, other, out=out)
+    return _out(_matmul(input, other), out, "dot")
 
 
 def bmm(input, mat2, *, out=None):
@@ -148,7 +181,13 @@ def bmm(input, mat2, *, out=None):
         raise RuntimeError("batch1 must be a 3D tensor")
     if mat2.ndim != 3:
         raise RuntimeError("batch2 must be a 3D tensor")
-    return matmul(input, mat2, out=out)
+    a, b = input._data.shape, mat2._data.shape
+    if b[0] != a[0] or b[1] != a[2]:  # bmm does not broadcast
+        raise RuntimeError(
+            "Expected size for first two dimensions of batch2 tensor to be: "
+            f"[{a[0]}, {a[2]}] but got: [{b[0]}, {b[1]}]."
+        )
+    return _out(_matmul(input, mat2, "BmmBackward0"), out, "bmm")
 
 
 class AddmmBackward0(Node):
@@ -183,8 +222,16 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
             f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and "
             f"{b.shape[0]}x{b.shape[1]})"
         )
-    _same_dtype(mat1, mat2)
-    _same_dtype(input, mat1, "self and mat2")
+    if input.dtype is not mat2.dtype:
+        raise RuntimeError(
+            f"self and mat2 must have the same dtype, but got {input.dtype._legacy[:-6]} and "
+            f"{mat2.dtype._legacy[:-6]}"
+        )
+    if mat1.dtype is not mat2.dtype:
+        raise RuntimeError(
+            f"mat1 and mat2 must have the same dtype, but got {mat1.dtype._legacy[:-6]} and "
+            f"{mat2.dtype._legacy[:-6]}"
+        )
     r = np.matmul(a, b)
     if alpha != 1:
         r *= alpha
@@ -194,20 +241,24 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     if c.shape == r.shape:
         r += c
     else:
-        r = r + c
+        try:
+            r = r + np.broadcast_to(c, r.shape)
+        except ValueError:
+            input.expand(r.shape)  # raises torch's message
+            raise
     res = _make(r)
     if _state.enabled and (input._requires_grad or mat1._requires_grad or mat2._requires_grad):
         node = AddmmBackward0()
         node.alpha, node.beta = alpha, beta
         node.save(mat1 if mat2._requires_grad else None, mat2 if mat1._requires_grad else None)
         _record(node, res, input, mat1, mat2)
-    if out is not None:
-        from .inplace import copy_into_out
-
-        return copy_into_out(out, res)
-    return res
+    return _out(res, out, "addmm")
 
 
 def outer(input, vec2):
-    """Outer product of two 1-D tensors."""
-    return input.unsqueeze(1) * vec2.unsqueeze(0)
+    """Outer product of two 1-D tensors (composed as torch composes it)."""
+    if input.ndim != 1:
+        raise RuntimeError(f"outer: Expected 1-D argument self, but got {input.ndim}-D")
+    if vec2.ndim != 1:
+        raise RuntimeError(f"outer: Expected 1-D argument vec2, but got {vec2.ndim}-D")
+    return input.reshape(input.shape[0], 1) * vec2

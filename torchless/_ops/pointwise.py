@@ -13,7 +13,7 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor, _make, _record, _state
 from ..autograd.graph import Node
-from ._common import float_array, operands
+from ._common import _INT_RANGE, _wrap_int, broadcast_error, float_array, operands
 
 __all__ = [
     "add",
@@ -83,11 +83,45 @@ def _grad_on(*ts) -> bool:
 
 
 def _check_bool_sub(a, b):
-    if a.dtype is _bool and (b.dtype is _bool if isinstance(b, Tensor) else type(b) is bool):
+    # a Python bool takes part as a bool tensor, as torch wraps it
+    a_bool = a.dtype is _bool
+    b_bool = b.dtype is _bool if isinstance(b, Tensor) else type(b) is bool
+    if a_bool or b_bool:
+        if a_bool and b_bool:
+            raise RuntimeError(
+                "Subtraction, the `-` operator, with two bool tensors is not supported. Use the "
+                "`^` or `logical_xor()` operator instead."
+            )
         raise RuntimeError(
-            "Subtraction, the `-` operator, with two bool tensors is not supported. If you are "
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
             "trying to invert a mask, use the `~` or `logical_not()` operator instead."
         )
+
+
+def _not_implemented(dtype, kernel):
+    """torch's error for a kernel that has no implementation for ``dtype``."""
+    return NotImplementedError(f"\"{kernel}\" not implemented for '{dtype._legacy[:-6]}'")
+
+
+class NotImplementedBackward(Node):
+    """The node torch records for ops without a derivative: backward raises."""
+
+    __slots__ = ("op",)
+
+    def name(self):
+        return "torch::autograd::NotImplemented"
+
+    def __repr__(self):
+        return f"<NotImplemented object at {id(self):#x}>"
+
+    def apply(self, g):
+        raise RuntimeError(f"derivative for aten::{self.op} is not implemented")
+
+
+def _record_not_implemented(op, res, *inputs):
+    node = NotImplementedBackward()
+    node.op = op
+    return _record(node, res, *inputs)
 
 
 # ----------------------------------------------------------------------------
@@ -112,12 +146,15 @@ def add(input, other, *, alpha=1, out=None, _reverse=False):
     ad, bd, rd, bt = ops
     if alpha != 1:
         bd = bd * alpha
-    res = _make(np.add(bd, ad) if _reverse else np.add(ad, bd))
+    try:
+        res = _make(np.add(bd, ad) if _reverse else np.add(ad, bd))
+    except ValueError:
+        raise broadcast_error(np.shape(ad), np.shape(bd)) from None
     if _grad_on(input, bt):
         node = AddBackward0()
         node.alpha = alpha
         _record(node, res, input, bt)
-    return _out(res, out)
+    return _out(res, out, "add")
 
 
 class SubBackward0(Node):
@@ -139,12 +176,15 @@ def sub(input, other, *, alpha=1, out=None):
     ad, bd, rd, bt = ops
     if alpha != 1:
         bd = bd * alpha
-    res = _make(np.subtract(ad, bd))
+    try:
+        res = _make(np.subtract(ad, bd))
+    except ValueError:
+        raise broadcast_error(np.shape(ad), np.shape(bd)) from None
     if _grad_on(input, bt):
         node = SubBackward0()
         node.alpha = alpha
         _record(node, res, input, bt)
-    return _out(res, out)
+    return _out(res, out, "sub")
 
 
 class RsubBackward0(Node):
@@ -172,7 +212,10 @@ def rsub(input, other, *, alpha=1):
     ad, bd, rd, bt = ops
     if alpha != 1:
         ad = ad * alpha
-    res = _make(np.subtract(bd, ad))
+    try:
+        res = _make(np.subtract(bd, ad))
+    except ValueError:
+        raise broadcast_error(np.shape(ad), np.shape(bd)) from None
     if bt is not None:
         if _grad_on(input, bt):
             node = RsubBackward0()
@@ -207,7 +250,10 @@ def mul(input, other, *, out=None, _reverse=False):
     if ops is None:
         return NotImplemented
     ad, bd, rd, bt = ops
-    r = np.multiply(bd, ad) if _reverse else np.multiply(ad, bd)
+    try:
+        r = np.multiply(bd, ad) if _reverse else np.multiply(ad, bd)
+    except ValueError:
+        raise broadcast_error(np.shape(ad), np.shape(bd)) from None
     res = _make(r)
     if _grad_on(input, bt):
         node = MulBackward0()
@@ -217,7 +263,7 @@ def mul(input, other, *, out=None, _reverse=False):
         else:
             node.save(input if bt._requires_grad else None, bt if input._requires_grad else None)
         _record(node, res, input, bt)
-    return _out(res, out)
+    return _out(res, out, "mul")
 
 
 class DivBackward0(Node):
@@ -232,14 +278,22 @@ class DivBackward0(Node):
         return ga, gb
 
 
+class DivBackward2(Node):
+    """Division with a rounding mode: a step function, so zero gradients."""
+
+    __slots__ = ()
+
+    def apply(self, g):
+        nf = self.next_functions
+        return (g * 0 if nf[0][0] is not None else None), (g * 0 if nf[1][0] is not None else None)
+
+
 def div(input, other, *, rounding_mode=None, out=None):
     """True division (int operands give floats), or rounded with
     ``rounding_mode='trunc'`` / ``'floor'``."""
     if rounding_mode is not None:
-        if rounding_mode == "floor":
-            return floor_divide(input, other)
-        if rounding_mode == "trunc":
-            return _trunc_divide(input, other)
+        if rounding_mode == "floor" or rounding_mode == "trunc":
+            return _rounded_divide(input, other, rounding_mode, out, "div")
         raise RuntimeError(
             "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
             f"'{rounding_mode}'"
@@ -253,8 +307,14 @@ def div(input, other, *, rounding_mode=None, out=None):
     if not rd.is_floating_point:
         fd = D._default.dtype.np
         ad = ad.astype(fd)
-        bd = bd.astype(fd) if bt is not None else bd
-    res = _make(np.true_divide(ad, bd))
+        if bt is not None:
+            bd = bd.astype(fd)
+        else:  # the scalar as given: an int outside the dtype's range must not wrap
+            bd = other.item() if isinstance(other, np.generic) else other
+    try:
+        res = _make(np.true_divide(ad, bd))
+    except ValueError:
+        raise broadcast_error(np.shape(ad), np.shape(bd)) from None
     if _grad_on(input, bt):
         node = DivBackward0()
         if bt is None:
@@ -263,7 +323,7 @@ def div(input, other, *, rounding_mode=None, out=None):
         else:
             node.save(input if bt._requires_grad else None, bt)
         _record(node, res, input, bt)
-    return _out(res, out)
+    return _out(res, out, "div")
 
 
 true_divide = div
@@ -304,60 +364,75 @@ def _int_zero_check(bd, rd):
         raise RuntimeError("ZeroDivisionError")
 
 
-def floor_divide(input, other, *, out=None):
-    """Division rounded towards minus infinity (no gradient, as in torch)."""
+def _rounded_divide(input, other, mode, out, op, reverse=False):
+    """Division rounded by ``mode`` ('floor' or 'trunc'); ``other / input``
+    with ``reverse``. As ``div`` with a rounding mode it records DivBackward2
+    (zero gradients); as ``floor_divide`` a node whose backward raises, as
+    torch does."""
     if not isinstance(input, Tensor):
-        input = Tensor._scalar_like(input, other)
+        input, other, reverse = other, input, True
     ops = operands(input, other)
     if ops is None:
         return NotImplemented
     ad, bd, rd, bt = ops
+    if reverse:  # a scalar keeps its low priority in promotion either side
+        ad, bd = bd, ad
+    if rd is _bool:
+        raise _not_implemented(rd, f"div_{mode}_cpu")
     _int_zero_check(bd, rd)
-    if rd.is_floating_point:
-        # torch: floor(a / b) computed from fmod, matching Python's //
+    if bt is not None and ad.shape != bd.shape:
+        try:
+            np.broadcast_shapes(ad.shape, bd.shape)
+        except ValueError:
+            raise broadcast_error(ad.shape, bd.shape) from None
+    if mode == "floor":
         r = np.floor_divide(ad, bd)
-    else:
-        r = np.floor_divide(ad, bd)
-    return _out(_make(r), out)
-
-
-def _rfloordiv(t, scalar):
-    return floor_divide(Tensor._scalar_like(scalar, t), t)
-
-
-def _trunc_divide(input, other):
-    if not isinstance(input, Tensor):
-        input = Tensor._scalar_like(input, other)
-    ops = operands(input, other)
-    ad, bd, rd, bt = ops
-    _int_zero_check(bd, rd)
-    if rd.is_floating_point:
+    elif rd.is_floating_point:
         r = np.trunc(np.true_divide(ad, bd))
     else:
         q = np.floor_divide(ad, bd)
         # floor and trunc differ where the signs differ and there is a remainder
         fix = (np.remainder(ad, bd) != 0) & ((ad < 0) != (bd < 0))
         r = q + fix.astype(q.dtype)
-    return _make(np.asarray(r, dtype=rd.np))
+    res = _make(np.asarray(r, dtype=rd.np))
+    if _grad_on(input, bt):
+        if op == "div":
+            _record(DivBackward2(), res, input, bt)
+        else:
+            grads = [t for t in (input, bt) if t is not None and t._requires_grad]
+            _record_not_implemented(op, res, *grads)
+    return _out(res, out, op)
+
+
+def floor_divide(input, other, *, out=None):
+    """Division rounded towards minus infinity (no derivative, as in torch)."""
+    return _rounded_divide(input, other, "floor", out, "floor_divide")
+
+
+def _rfloordiv(t, scalar):
+    return _rounded_divide(t, scalar, "floor", None, "floor_divide", reverse=True)
 
 
 class RemainderBackward0(Node):
-    __slots__ = ()
+    """remainder(tensor, scalar)."""
 
-    def apply(self, g):
-        a, b = self.saved()
-        nf = self.next_functions
-        gb = None
-        if nf[1][0] is not None:
-            gb = -g * floor_divide(a, b)
-        return g, gb
-
-
-class RemainderBackward1(Node):
     __slots__ = ()
 
     def apply(self, g):
         return (g,)
+
+
+class RemainderBackward1(Node):
+    """remainder(tensor, tensor)."""
+
+    __slots__ = ()
+
+    def apply(self, g):
+        a, b = self.saved()
+        gb = None
+        if self.next_functions[1][0] is not None:
+            gb = -g * div(a, b, rounding_mode="floor")
+        return g, gb
 
 
 def remainder(input, other, *, out=None):
@@ -368,50 +443,86 @@ def remainder(input, other, *, out=None):
     if ops is None:
         return NotImplemented
     ad, bd, rd, bt = ops
+    if rd is _bool:
+        raise _not_implemented(rd, "remainder_cpu")
     _int_zero_check(bd, rd)
-    res = _make(np.remainder(ad, bd))
+    try:
+        res = _make(np.remainder(ad, bd))
+    except ValueError:
+        raise broadcast_error(np.shape(ad), np.shape(bd)) from None
     if _grad_on(input, bt):
         if bt is None:
-            _record(RemainderBackward1(), res, input)
+            _record(RemainderBackward0(), res, input)
         else:
-            node = RemainderBackward0()
+            node = RemainderBackward1()
             node.save(input, bt)
             _record(node, res, input, bt)
-    return _out(res, out)
+    return _out(res, out, "remainder")
 
 
 def _rremainder(t, scalar):
-    return remainder(Tensor._scalar_like(scalar, t), t)
-
-
-def fmod(input, other, *, out=None):
-    """C-style modulus: the result has the sign of the dividend."""
-    ops = operands(input, other)
-    ad, bd, rd, bt = ops
+    """``scalar % t``: torch has no derivative for it."""
+    ops = operands(t, scalar)
+    if ops is None:
+        return NotImplemented
+    bd, ad, rd, bt = ops  # the scalar divides by the tensor
+    if rd is _bool:
+        raise _not_implemented(rd, "remainder_cpu")
     _int_zero_check(bd, rd)
-    res = _make(np.fmod(ad, bd))
-    if _grad_on(input, bt):
-        if bt is None:
-            _record(RemainderBackward1(), res, input)
-        else:
-            node = _FmodBackward0()
-            node.save(input, bt)
-            _record(node, res, input, bt)
-    return _out(res, out)
+    try:
+        res = _make(np.remainder(ad, bd))
+    except ValueError:
+        raise broadcast_error(np.shape(ad), np.shape(bd)) from None
+    if _grad_on(t):
+        _record_not_implemented("remainder", res, t)
+    return res
 
 
-class _FmodBackward0(Node):
+class FmodBackward0(Node):
+    """fmod(tensor, scalar)."""
+
     __slots__ = ()
 
-    def name(self):
-        return "FmodBackward1"
+    def apply(self, g):
+        return (g,)
+
+
+class FmodBackward1(Node):
+    """fmod(tensor, tensor)."""
+
+    __slots__ = ()
 
     def apply(self, g):
         a, b = self.saved()
         gb = None
         if self.next_functions[1][0] is not None:
-            gb = -g * _trunc_divide(a, b)
+            gb = -g * div(a, b, rounding_mode="trunc")
         return g, gb
+
+
+def fmod(input, other, *, out=None):
+    """C-style modulus: the result has the sign of the dividend."""
+    ops = operands(input, other)
+    if ops is None:
+        raise TypeError(
+            f"fmod(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}"
+        )
+    ad, bd, rd, bt = ops
+    if rd is _bool:
+        raise _not_implemented(rd, "fmod_cpu")
+    _int_zero_check(bd, rd)
+    try:
+        res = _make(np.fmod(ad, bd))
+    except ValueError:
+        raise broadcast_error(np.shape(ad), np.shape(bd)) from None
+    if _grad_on(input, bt):
+        if bt is None:
+            _record(FmodBackward0(), res, input)
+        else:
+            node = FmodBackward1()
+            node.save(input, bt)
+            _record(node, res, input, bt)
+    return _out(res, out, "fmod")
 
 
 # ----------------------------------------------------------------------------
@@ -472,10 +583,14 @@ def pow(input, exponent, *, out=None):
     if ops is None:
         return NotImplemented
     ad, bd, rd, bt = ops
-    if not rd.is_floating_point and rd is not _bool:
-        neg_exp = (bd < 0).any() if bt is not None else bd < 0
-        if neg_exp:
-            raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if rd is _bool:
+        if bt is not None:
+            raise _not_implemented(rd, "pow")
+        # bool ** bool: x ** True is x, x ** False is all True
+        return _out(_make(ad.copy() if bd else np.ones_like(ad)), out, "pow")
+    if bt is None and not rd.is_floating_point and exponent < 0:
+        # the exponent as given: a wrapped negative int would pass
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
     if bt is None:
         if bd == 2:
             r = np.multiply(ad, ad)
@@ -484,7 +599,10 @@ def pow(input, exponent, *, out=None):
         else:
             r = np.power(ad, bd)
     else:
-        r = np.power(ad, bd)
+        try:
+            r = np.power(ad, bd) if rd.is_floating_point else _int_power(ad, bd)
+        except ValueError:
+            raise broadcast_error(ad.shape, bd.shape) from None
     res = _make(r)
     if _grad_on(input, bt):
         if bt is None:
@@ -496,7 +614,18 @@ def pow(input, exponent, *, out=None):
             node = PowBackward1()
             node.save(input, bt)
             _record(node, res, input, bt)
-    return _out(res, out)
+    return _out(res, out, "pow")
+
+
+def _int_power(a, e):
+    """Integer power; a negative exponent gives 1 for base 1, +-1 for base -1
+    and 0 otherwise, as torch computes it (NumPy refuses)."""
+    neg = e < 0
+    if not neg.any():
+        return np.power(a, e)
+    r = np.power(a, np.where(neg, 0, e))
+    alt = np.where(a == 1, 1, np.where(a == -1, np.where(e % 2 == 0, 1, -1), 0))
+    return np.where(neg, alt, r).astype(r.dtype, copy=False)
 
 
 def _rpow(t, base):
@@ -509,9 +638,12 @@ def _rpow(t, base):
         rd = D._default.dtype
     elif t.dtype is _bool:
         rd = D.int64 if type(base) is int else t.dtype
+        if rd is _bool:
+            raise _not_implemented(rd, "pow")
     else:
         rd = t.dtype
-    r = np.power(np.asarray(base, dtype=rd.np), t._data.astype(rd.np, copy=False))
+    b, e = np.asarray(base, dtype=rd.np), t._data.astype(rd.np, copy=False)
+    r = np.power(b, e) if rd.is_floating_point else _int_power(b, e)
     res = _make(np.asarray(r, dtype=rd.np))
     if _grad_on(t):
         node = PowBackward2()
@@ -544,7 +676,7 @@ def neg(input, *, out=None):
     res = _make(np.negative(input._data))
     if _state.enabled and input._requires_grad:
         _record(NegBackward0(), res, input)
-    return _out(res, out)
+    return _out(res, out, "neg")
 
 
 negative = neg
@@ -560,12 +692,14 @@ class AbsBackward0(Node):
 
 def abs(input, *, out=None):
     """Absolute value."""
+    if input.dtype is _bool:
+        raise _not_implemented(_bool, "abs_cpu")
     res = _make(np.abs(input._data))
     if _state.enabled and input._requires_grad:
         node = AbsBackward0()
         node.save(input)
         _record(node, res, input)
-    return _out(res, out)
+    return _out(res, out, "abs")
 
 
 absolute = abs
@@ -586,10 +720,14 @@ def sign(input, *, out=None):
     if input.dtype is _bool:
         res = _make(input._data.copy())
     else:
-        res = _make(np.sign(input._data))
+        a = input._data
+        r = np.asarray(np.sign(a))
+        if a.dtype.kind == "f":
+            np.putmask(r, r != r, 0)  # torch's sign(nan) is 0
+        res = _make(r)
     if _state.enabled and input._requires_grad:
         _record(SgnBackward(), res, input)
-    return _out(res, out)
+    return _out(res, out, "sign")
 
 
 def _unary_float(input, fn, node_cls, save):
@@ -616,7 +754,7 @@ class ExpBackward0(Node):
 
 def exp(input, *, out=None):
     """e raised to each element."""
-    return _out(_unary_float(input, np.exp, ExpBackward0, "out"), out)
+    return _out(_unary_float(input, np.exp, ExpBackward0, "out"), out, "exp")
 
 
 class LogBackward0(Node):
@@ -629,7 +767,7 @@ class LogBackward0(Node):
 
 def log(input, *, out=None):
     """Natural logarithm."""
-    return _out(_unary_float(input, np.log, LogBackward0, "in"), out)
+    return _out(_unary_float(input, np.log, LogBackward0, "in"), out, "log")
 
 
 class SqrtBackward0(Node):
@@ -643,7 +781,7 @@ class SqrtBackward0(Node):
 
 def sqrt(input, *, out=None):
     """Square root."""
-    return _out(_unary_float(input, np.sqrt, SqrtBackward0, "out"), out)
+    return _out(_unary_float(input, np.sqrt, SqrtBackward0, "out"), out, "sqrt")
 
 
 class RsqrtBackward0(Node):
@@ -658,7 +796,9 @@ class RsqrtBackward0(Node):
 def rsqrt(input, *, out=None):
     """``1 / sqrt(input)``."""
     return _out(
-        _unary_float(input, lambda a: np.reciprocal(np.sqrt(a)), RsqrtBackward0, "out"), out
+        _unary_float(input, lambda a: np.reciprocal(np.sqrt(a)), RsqrtBackward0, "out"),
+        out,
+        "rsqrt",
     )
 
 
@@ -679,7 +819,7 @@ class SinBackward0(Node):
 
 def sin(input, *, out=None):
     """Sine."""
-    return _out(_unary_float(input, np.sin, SinBackward0, "in"), out)
+    return _out(_unary_float(input, np.sin, SinBackward0, "in"), out, "sin")
 
 
 class CosBackward0(Node):
@@ -692,7 +832,7 @@ class CosBackward0(Node):
 
 def cos(input, *, out=None):
     """Cosine."""
-    return _out(_unary_float(input, np.cos, CosBackward0, "in"), out)
+    return _out(_unary_float(input, np.cos, CosBackward0, "in"), out, "cos")
 
 
 class TanhBackward0(Node):
@@ -706,7 +846,7 @@ class TanhBackward0(Node):
 
 def tanh(input, *, out=None):
     """Hyperbolic tangent."""
-    return _out(_unary_float(input, np.tanh, TanhBackward0, "out"), out)
+    return _out(_unary_float(input, np.tanh, TanhBackward0, "out"), out, "tanh")
 
 
 class SigmoidBackward0(Node):
@@ -725,7 +865,7 @@ def _sigmoid_array(a):
 
 def sigmoid(input, *, out=None):
     """Logistic sigmoid ``1 / (1 + exp(-x))``."""
-    return _out(_unary_float(input, _sigmoid_array, SigmoidBackward0, "out"), out)
+    return _out(_unary_float(input, _sigmoid_array, SigmoidBackward0, "out"), out, "sigmoid")
 
 
 class ReluBackward0(Node):
@@ -734,13 +874,14 @@ class ReluBackward0(Node):
 
     def apply(self, g):
         (r,) = self.saved()
-        return (where(r > 0, g, 0.0),)
+        # threshold_backward: zero where the output is <= 0 (nan passes)
+        return (where(r <= 0, 0.0, g),)
 
 
 def relu(input):
     """``max(input, 0)`` elementwise."""
     if input.dtype is _bool:
-        raise RuntimeError("\"clamp_min_scalar_cpu\" not implemented for 'Bool'")
+        raise RuntimeError("Boolean inputs not supported for relu")
     res = _make(np.maximum(input._data, input._data.dtype.type(0)))
     if _state.enabled and input._requires_grad:
         node = ReluBackward0()
@@ -767,21 +908,74 @@ class ClampBackward1(Node):
         return (where(mask, g, 0.0),)
 
 
+class ClampBackward0(Node):
+    """clamp with tensor bounds (either may be None)."""
+
+    __slots__ = ()
+
+    def apply(self, g):
+        x, lo, hi = self.saved()
+        nf = self.next_functions
+        gx = glo = ghi = None
+        if nf[0][0] is not None:
+            if lo is not None and hi is not None:
+                mask = (x >= lo) & (x <= hi)
+            else:
+                mask = x >= lo if lo is not None else x <= hi
+            gx = where(mask, g, 0.0)
+        if lo is not None and hi is not None:
+            if nf[1][0] is not None:
+                glo = where((x < lo) & (lo < hi), g, 0.0)
+            if nf[2][0] is not None:
+                ghi = where((x > hi) | (hi < lo), g, 0.0)
+        elif lo is not None and nf[1][0] is not None:
+            glo = where(x < lo, g, 0.0)
+        elif hi is not None and nf[2][0] is not None:
+            ghi = where(x > hi, g, 0.0)
+        return gx, glo, ghi
+
+
+def _clamp_tensor(input, lo, hi):
+    if lo is not None and not isinstance(lo, Tensor):
+        lo = Tensor._scalar_like(lo, input)
+    if hi is not None and not isinstance(hi, Tensor):
+        hi = Tensor._scalar_like(hi, input)
+    rd = D.result_type(*(t for t in (input, lo, hi) if t is not None))
+    r = input._data.astype(rd.np, copy=False)
+    shapes = [t._data.shape for t in (input, lo, hi) if t is not None]
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise broadcast_error(*shapes) from None
+    if lo is not None:
+        r = np.maximum(r, lo._data.astype(rd.np, copy=False))
+    if hi is not None:
+        r = np.minimum(r, hi._data.astype(rd.np, copy=False))
+    res = _make(r if r is not input._data else r.copy())
+    if _grad_on(input, lo, hi):
+        node = ClampBackward0()
+        node.save(input, lo, hi)
+        _record(node, res, input, lo, hi)
+    return res
+
+
 def clamp(input, min=None, max=None, *, out=None):
     """Limit each element to ``[min, max]``."""
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
-        r = input
-        if min is not None:
-            r = maximum(r, min if isinstance(min, Tensor) else Tensor._scalar_like(min, input))
-        if max is not None:
-            r = minimum(r, max if isinstance(max, Tensor) else Tensor._scalar_like(max, input))
-        return _out(r, out)
+        return _out(_clamp_tensor(input, min, max), out, "clamp")
     a = input._data
     if (min is not None and type(min) is float) or (max is not None and type(max) is float):
         if not input.dtype.is_floating_point:
             a = float_array(input)
+    elif input.dtype._cat == D._INT:
+        # int bounds are cast to the dtype, wrapping as torch casts them
+        lo, hi = _INT_RANGE[input.dtype]
+        if min is not None and not lo <= min <= hi:
+            min = _wrap_int(int(min), input.dtype)
+        if max is not None and not lo <= max <= hi:
+            max = _wrap_int(int(max), input.dtype)
     r = a
     if min is not None:
         r = np.maximum(r, min)
@@ -795,7 +989,7 @@ def clamp(input, min=None, max=None, *, out=None):
         node.lo, node.hi = min, max
         node.save(input)
         _record(node, res, input)
-    return _out(res, out)
+    return _out(res, out, "clamp")
 
 
 clip = clamp
@@ -807,12 +1001,10 @@ class MaximumBackward0(Node):
     def apply(self, g):
         a, b = self.saved()
         nf = self.next_functions
-        # ties share the gradient equally, as torch does
-        ga = gb = None
-        if nf[0][0] is not None:
-            ga = g * (where(a > b, 1.0, 0.0) + where(a == b, 0.5, 0.0)).to(g.dtype)
-        if nf[1][0] is not None:
-            gb = g * (where(b > a, 1.0, 0.0) + where(a == b, 0.5, 0.0)).to(g.dtype)
+        # ties share the gradient equally; where either is nan both get it all
+        h = where(a == b, g / 2, g)
+        ga = where(a < b, 0.0, h) if nf[0][0] is not None else None
+        gb = where(a > b, 0.0, h) if nf[1][0] is not None else None
         return ga, gb
 
 
@@ -822,42 +1014,46 @@ class MinimumBackward0(Node):
     def apply(self, g):
         a, b = self.saved()
         nf = self.next_functions
-        ga = gb = None
-        if nf[0][0] is not None:
-            ga = g * (where(a < b, 1.0, 0.0) + where(a == b, 0.5, 0.0)).to(g.dtype)
-        if nf[1][0] is not None:
-            gb = g * (where(b < a, 1.0, 0.0) + where(a == b, 0.5, 0.0)).to(g.dtype)
+        h = where(a == b, g / 2, g)
+        ga = where(a > b, 0.0, h) if nf[0][0] is not None else None
+        gb = where(a < b, 0.0, h) if nf[1][0] is not None else None
         return ga, gb
 
 
-def _binary_tensor(input, other):
+def _binary_tensor(input, other, name):
     if not isinstance(other, Tensor):
         raise TypeError(
-            f"expected Tensor as element 1 in argument 1, but got {type(other).__name__}"
+            f"{name}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}"
         )
     return operands(input, other)
 
 
 def maximum(input, other, *, out=None):
     """Elementwise maximum of two tensors (nan propagates)."""
-    ad, bd, rd, bt = _binary_tensor(input, other)
-    res = _make(np.maximum(ad, bd))
+    ad, bd, rd, bt = _binary_tensor(input, other, "maximum")
+    try:
+        res = _make(np.maximum(ad, bd))
+    except ValueError:
+        raise broadcast_error(np.shape(ad), np.shape(bd)) from None
     if _grad_on(input, bt):
         node = MaximumBackward0()
         node.save(input, bt)
         _record(node, res, input, bt)
-    return _out(res, out)
+    return _out(res, out, "maximum")
 
 
 def minimum(input, other, *, out=None):
     """Elementwise minimum of two tensors (nan propagates)."""
-    ad, bd, rd, bt = _binary_tensor(input, other)
-    res = _make(np.minimum(ad, bd))
+    ad, bd, rd, bt = _binary_tensor(input, other, "minimum")
+    try:
+        res = _make(np.minimum(ad, bd))
+    except ValueError:
+        raise broadcast_error(np.shape(ad), np.shape(bd)) from None
     if _grad_on(input, bt):
         node = MinimumBackward0()
         node.save(input, bt)
         _record(node, res, input, bt)
-    return _out(res, out)
+    return _out(res, out, "minimum")
 
 
 class WhereBackward0(Node):
@@ -883,7 +1079,7 @@ def where(condition, input=None, other=None, *, out=None):
     if condition.dtype is not _bool:
         raise RuntimeError(
             f"where expected condition to be a boolean tensor, but got a tensor with dtype "
-            f"{condition.dtype.name.capitalize()}"
+            f"{condition.dtype._legacy[:-6]}"
         )
     it = input if isinstance(input, Tensor) else None
     ot = other if isinstance(other, Tensor) else None
@@ -899,7 +1095,10 @@ def where(condition, input=None, other=None, *, out=None):
     else:
         rd = D.result_type(it, ot)
         ia, oa = it._data, ot._data
-    r = np.where(condition._data, ia, oa)
+    try:
+        r = np.where(condition._data, ia, oa)
+    except ValueError:
+        raise broadcast_error(condition._data.shape, np.shape(ia), np.shape(oa)) from None
     if r.dtype != rd.np:
         r = r.astype(rd.np)
     res = _make(r)
@@ -907,7 +1106,7 @@ def where(condition, input=None, other=None, *, out=None):
         node = WhereBackward0()
         node.save(condition)
         _record(node, res, it, ot)
-    return _out(res, out)
+    return _out(res, out, "where")
 
 
 def _where_scalar(t, s):
@@ -925,7 +1124,11 @@ def _compare(fn):
         ops = operands(input, other)
         if ops is None:
             return NotImplemented
-        return _out(_make(fn(ops[0], ops[1])), out)
+        try:
+            r = fn(ops[0], ops[1])
+        except ValueError:
+            raise broadcast_error(np.shape(ops[0]), np.shape(ops[1])) from None
+        return _out(_make(r), out, fn.__name__)
 
     op.__name__ = fn.__name__
     return op
@@ -949,20 +1152,28 @@ def _as_bool(x):
     return x._data.astype(np.bool_, copy=False) if isinstance(x, Tensor) else builtins.bool(x)
 
 
+def _logical(fn, input, other):
+    a, b = _as_bool(input), _as_bool(other)
+    try:
+        return fn(a, b)
+    except ValueError:
+        raise broadcast_error(np.shape(a), np.shape(b)) from None
+
+
 def logical_not(input, *, out=None):
-    return _out(_make(np.logical_not(input._data)), out)
+    return _out(_make(np.logical_not(input._data)), out, "logical_not")
 
 
 def logical_and(input, other, *, out=None):
-    return _out(_make(np.logical_and(_as_bool(input), _as_bool(other))), out)
+    return _out(_make(_logical(np.logical_and, input, other)), out, "logical_and")
 
 
 def logical_or(input, other, *, out=None):
-    return _out(_make(np.logical_or(_as_bool(input), _as_bool(other))), out)
+    return _out(_make(_logical(np.logical_or, input, other)), out, "logical_or")
 
 
 def logical_xor(input, other, *, out=None):
-    return _out(_make(np.logical_xor(_as_bool(input), _as_bool(other))), out)
+    return _out(_make(_logical(np.logical_xor, input, other)), out, "logical_xor")
 
 
 def _bitwise(fn, sym):
@@ -973,14 +1184,14 @@ def _bitwise(fn, sym):
         if ops is None:
             return NotImplemented
         if ops[2].is_floating_point:
-            raise RuntimeError(f"\"{sym}_cpu\" not implemented for '{_short(ops[2])}'")
-        return _out(_make(fn(ops[0], ops[1])), out)
+            raise _not_implemented(ops[2], f"{sym}_cpu")
+        try:
+            r = fn(ops[0], ops[1])
+        except ValueError:
+            raise broadcast_error(np.shape(ops[0]), np.shape(ops[1])) from None
+        return _out(_make(r), out, sym)
 
     return op
-
-
-def _short(d):
-    return {"float32": "Float", "float64": "Double", "float16": "Half"}.get(d.name, d.name)
 
 
 bitwise_and = _bitwise(np.bitwise_and, "bitwise_and")
@@ -990,8 +1201,8 @@ bitwise_xor = _bitwise(np.bitwise_xor, "bitwise_xor")
 
 def bitwise_not(input, *, out=None):
     if input.dtype.is_floating_point:
-        raise RuntimeError(f"\"bitwise_not_cpu\" not implemented for '{_short(input.dtype)}'")
-    return _out(_make(np.invert(input._data)), out)
+        raise _not_implemented(input.dtype, "bitwise_not_cpu")
+    return _out(_make(np.invert(input._data)), out, "bitwise_not")
 
 
 def isnan(input):
@@ -1051,10 +1262,11 @@ def to_copy(input, dtype=None, device=None, copy=False):
     return res
 
 
-def _out(res, out):
-    """Write into ``out=`` when given (torch's out argument)."""
+def _out(res, out, name):
+    """Write into ``out=`` when given (torch's out argument); ``name`` is the
+    op's name for torch's error message."""
     if out is None:
         return res
     from .inplace import copy_into_out
 
-    return copy_into_out(out, res)
+    return copy_into_out(out, res, name)

@@ -87,11 +87,13 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
     dims = dims_arg(dim, a.ndim)
     if dtype is not None:
         out_np = dtype.np
+        if not dtype.is_floating_point and _state.enabled and input._requires_grad:
+            raise RuntimeError(f"Autograd not support dtype: {dtype._legacy[:-6]}")
     elif input.dtype._cat != D._FLOAT:
         out_np = np.int64
     else:
         out_np = None
-    if dims is None and not keepdim:
+    if dim is None and not keepdim:
         res = _make(np.asarray(_sum_array(a, None, False, out_np)))
         if _state.enabled and input._requires_grad:
             node = SumBackward0()
@@ -127,20 +129,18 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     """Mean of all elements or over ``dim``; floating dtypes only."""
     if isinstance(dim, D.dtype):
         dim, dtype = None, dim
-    if dtype is not None and input.dtype is not dtype:
-        input = input.to(dtype)
+    if dtype is not None:
+        if not dtype.is_floating_point:
+            raise RuntimeError(
+                "mean(): could not infer output dtype. Optional dtype must be either a floating "
+                f"point or complex dtype. Got: {dtype._legacy[:-6]}"
+            )
+        if input.dtype is not dtype:
+            input = input.to(dtype)
     if not input.dtype.is_floating_point:
-        name = {
-            "int64": "Long",
-            "int32": "Int",
-            "int16": "Short",
-            "int8": "Char",
-            "uint8": "Byte",
-            "bool": "Bool",
-        }[input.dtype.name]
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating point "
-            f"or complex dtype. Got: {name}"
+            f"or complex dtype. Got: {input.dtype._legacy[:-6]}"
         )
     a = input._data
     dims = dims_arg(dim, a.ndim)
@@ -160,7 +160,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     )
     res = _make(np.asarray(r, dtype=a.dtype))
     if _state.enabled and input._requires_grad:
-        if dims is None and not keepdim:
+        if dim is None and not keepdim:
             node = MeanBackward0()
             node.shape, node.n = a.shape, n
         else:
@@ -216,7 +216,9 @@ class MaxBackward1(Node):
 
     def apply(self, g):
         x, r = self.saved()
-        mask = (x == r).to(g.dtype)
+        # a nan result came from the nan elements: they share the gradient
+        mask = (x == r) | (x.isnan() & r.isnan()) if r.dtype.is_floating_point else x == r
+        mask = mask.to(g.dtype)
         return (mask * (g / mask.sum()),)
 
 
@@ -232,6 +234,8 @@ class MaxBackward0(Node):
         (idx,) = self.saved()
         from .indexing import scatter_zeros
 
+        if not self.shape:  # a 0-d input is its own max
+            return (g,)
         if not self.keepdim:
             g = g.unsqueeze(self.dim)
             idx = idx.unsqueeze(self.dim)
@@ -295,37 +299,90 @@ def min(input, dim=None, keepdim=False):
     return _extreme(input, dim, keepdim, "min")
 
 
-def amax(input, dim=(), keepdim=False):
+class AmaxBackward0(Node):
+    """Gradient of amax/amin: split evenly among the extreme elements of
+    each reduced slice."""
+
+    __slots__ = ("dims", "keepdim", "_name")
+
+    def name(self):
+        return self._name
+
+    def apply(self, g):
+        x, r = self.saved()
+        if not self.keepdim:
+            shape = _keep_shape(x.shape, self.dims)
+            g, r = g.reshape(shape), r.reshape(shape)
+        mask = (x == r).to(g.dtype)
+        return ((g / mask.sum(self.dims, keepdim=True)) * mask,)
+
+
+def _check_nonempty(a, dims, name):
+    if a.size == 0:
+        if dims is None:
+            raise RuntimeError(
+                f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                "Specify the reduction dim with the 'dim' argument."
+            )
+        for d in dims:
+            if a.shape[d] == 0:
+                raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+
+
+def _amax_amin(input, dim, keepdim, name, fn):
     a = input._data
     dims = dims_arg(dim, a.ndim)
-    return _make(np.asarray(np.max(a, axis=dims, keepdims=keepdim)))
+    _check_nonempty(a, dims, name)
+    res = _make(np.asarray(fn(a, axis=dims, keepdims=keepdim)))
+    if _state.enabled and input._requires_grad:
+        node = AmaxBackward0()
+        node._name = "AmaxBackward0" if name == "amax" else "AminBackward0"
+        node.dims = tuple(range(a.ndim)) if dims is None else dims
+        node.keepdim = keepdim
+        _record(node, res, input)
+        if res._vc is None:
+            res._vc = [0]
+        node.save(input, Tensor._alias(res))  # an alias: no reference cycle
+    return res
+
+
+def amax(input, dim=(), keepdim=False):
+    """The largest values over ``dim`` (all dims by default); ties share
+    the gradient."""
+    return _amax_amin(input, dim, keepdim, "amax", np.max)
 
 
 def amin(input, dim=(), keepdim=False):
+    """The smallest values over ``dim`` (all dims by default); ties share
+    the gradient."""
+    return _amax_amin(input, dim, keepdim, "amin", np.min)
+
+
+def _arg_extreme(input, dim, keepdim, name, fn):
     a = input._data
-    dims = dims_arg(dim, a.ndim)
-    return _make(np.asarray(np.min(a, axis=dims, keepdims=keepdim)))
+    if input.dtype is _bool:
+        raise RuntimeError(f"{name}(): does not support bool input")
+    if dim is None:
+        if a.size == 0:
+            raise IndexError(
+                f"{name}(): Expected reduction dim to be specified for input.numel() == 0."
+            )
+        r = fn(a)
+        if keepdim:
+            r = np.reshape(r, (1,) * a.ndim)
+        return _make(np.asarray(r, dtype=np.int64))
+    d = input._wrap_dim(dim)
+    if a.ndim == 0:
+        return _make(np.zeros((), np.int64))
+    _check_nonempty(a, (d,), name)
+    return _make(np.asarray(fn(a, axis=d, keepdims=keepdim), dtype=np.int64))
 
 
 def argmax(input, dim=None, keepdim=False):
     """Index of the largest element (flattened when ``dim`` is None)."""
-    a = input._data
-    if dim is None:
-        r = np.argmax(a)
-        if keepdim:
-            r = np.reshape(r, (1,) * a.ndim)
-        return _make(np.asarray(r, dtype=np.int64))
-    d = input._wrap_dim(dim)
-    return _make(np.asarray(np.argmax(a, axis=d, keepdims=keepdim), dtype=np.int64))
+    return _arg_extreme(input, dim, keepdim, "argmax", np.argmax)
 
 
 def argmin(input, dim=None, keepdim=False):
     """Index of the smallest element (flattened when ``dim`` is None)."""
-    a = input._data
-    if dim is None:
-        r = np.argmin(a)
-        if keepdim:
-            r = np.reshape(r, (1,) * a.ndim)
-        return _make(np.asarray(r, dtype=np.int64))
-    d = input._wrap_dim(dim)
-    return _make(np.asarray(np.argmin(a, axis=d, keepdims=keepdim), dtype=np.int64))
+    return _arg_extreme(input, dim, keepdim, "argmin", np.argmin)

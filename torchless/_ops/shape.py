@@ -41,14 +41,19 @@ def _infer_shape(shape, numel):
     neg = [i for i, s in enumerate(shape) if s == -1]
     if len(neg) > 1:
         raise RuntimeError("only one dimension can be inferred")
-    for s in shape:
+    for i, s in enumerate(shape):
         if s < -1:
-            raise RuntimeError(f"invalid shape dimension {s}")
+            raise RuntimeError(f"invalid shape dimension {s} at index {i} of shape {list(shape)}")
     if neg:
         known = 1
         for s in shape:
             if s != -1:
                 known *= s
+        if known == 0 and numel == 0:
+            raise RuntimeError(
+                f"cannot reshape tensor of 0 elements into shape {list(shape)} because the "
+                "unspecified dimension size -1 can be any value and is ambiguous"
+            )
         if known == 0 or numel % known:
             raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
         shape = tuple(numel // known if s == -1 else s for s in shape)
@@ -68,6 +73,10 @@ class ViewBackward0(Node):
 
 
 class UnsafeViewBackward0(ViewBackward0):
+    __slots__ = ()
+
+
+class ReshapeAliasBackward0(ViewBackward0):
     __slots__ = ()
 
 
@@ -121,9 +130,12 @@ def reshape(input, *shape):
     v = _try_view(a, shape)
     if v is not None:
         res = _view_of(v, input)
-        node_cls = ViewBackward0
+        # torch views a contiguous input, and aliases a non-contiguous one
+        node_cls = ViewBackward0 if a.flags.c_contiguous else ReshapeAliasBackward0
     else:
-        res = _make(np.reshape(a, shape).copy())
+        # a contiguous clone, viewed: recorded as torch records it
+        input = _clone(input, "C")
+        res = _make(input._data.reshape(shape))
         node_cls = UnsafeViewBackward0
     if _state.enabled and input._requires_grad:
         node = node_cls()
@@ -188,9 +200,7 @@ def transpose(input, dim0, dim1):
     a = input._data
     n = a.ndim
     d0, d1 = wrap_dim(dim0, n), wrap_dim(dim1, n)
-    if n == 0:
-        return view(input, ())
-    res = _view_of(np.swapaxes(a, d0, d1), input)
+    res = _view_of(np.swapaxes(a, d0, d1) if n else a.view(), input)
     if _state.enabled and input._requires_grad:
         node = TransposeBackward0()
         node.d0, node.d1 = d0, d1
@@ -253,7 +263,11 @@ def squeeze(input, dim=None):
         name = "SqueezeBackward0"
     else:
         dims = dim if isinstance(dim, (tuple, list)) else (dim,)
-        axes = tuple(i for i in (wrap_dim(d, a.ndim) for d in dims) if a.ndim and a.shape[i] == 1)
+        wrapped = [wrap_dim(d, a.ndim) for d in dims]
+        if len(set(wrapped)) != len(wrapped):
+            first = next(d for i, d in enumerate(wrapped) if d in wrapped[:i])
+            raise RuntimeError(f"dim {first} appears multiple times in the list of dims")
+        axes = tuple(i for i in wrapped if a.ndim and a.shape[i] == 1)
         name = "SqueezeBackward1" if not isinstance(dim, (tuple, list)) else "SqueezeBackward2"
     res = _view_of(np.squeeze(a, axis=axes) if axes else a.view(), input)
     if _state.enabled and input._requires_grad:
@@ -295,30 +309,30 @@ def expand(input, *sizes):
     if len(sizes) < a.ndim:
         raise RuntimeError(
             f"expand(torch.{input.dtype._legacy}{{{list(a.shape)}}}, size={list(sizes)}): the "
-            "number of sizes provided ({}) must be greater or equal to the number of "
-            "dimensions in the tensor ({})".format(len(sizes), a.ndim)
+            f"number of sizes provided ({len(sizes)}) must be greater or equal to the number of "
+            f"dimensions in the tensor ({a.ndim})"
         )
     lead = len(sizes) - a.ndim
-    target = []
-    for i, s in enumerate(sizes):
-        if i < lead:
-            if s == -1:
+    target = list(sizes)
+    # checked from the last dim, as torch reports the first failure from the right
+    for i in range(len(sizes) - 1, -1, -1):
+        s = sizes[i]
+        cur = a.shape[i - lead] if i >= lead else 1
+        if s == -1:
+            if i < lead:
                 raise RuntimeError(
                     f"The expanded size of the tensor (-1) isn't allowed in a leading, "
                     f"non-existing dimension {i}"
                 )
-            target.append(s)
-            continue
-        cur = a.shape[i - lead]
-        if s == -1:
-            s = cur
-        elif cur != s and cur != 1:
+            s = target[i] = cur
+        if cur != s and cur != 1:
             raise RuntimeError(
                 f"The expanded size of the tensor ({s}) must match the existing size ({cur}) "
                 f"at non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: "
                 f"{list(a.shape)}"
             )
-        target.append(s)
+        if s < 0:
+            raise RuntimeError("numel: integer multiplication overflow")
     target = tuple(target)
     if target == a.shape:
         res = _view_of(a.view(), input)
@@ -353,15 +367,18 @@ def cat(tensors, dim=0, *, out=None):
 
     tensors = list(tensors)
     if not tensors:
-        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     # legacy behaviour: 1-D empty tensors are skipped
     live = [x for x in tensors if not (x._data.ndim == 1 and x._data.size == 0)]
     if not live:
         return _make(tensors[0]._data.copy())
     ref = live[0]
+    for i, x in enumerate(tensors):
+        if x._data.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
     d = wrap_dim(dim, ref._data.ndim)
     rd = D.result_type(*live) if len({x.dtype for x in live}) > 1 else ref.dtype
-    for x in live:
+    for i, x in enumerate(live):
         if x._data.ndim != ref._data.ndim:
             raise RuntimeError(
                 "Tensors must have same number of dimensions: got "
@@ -372,7 +389,7 @@ def cat(tensors, dim=0, *, out=None):
                 raise RuntimeError(
                     f"Sizes of tensors must match except in dimension {d}. Expected size "
                     f"{ref._data.shape[k]} but got size {x._data.shape[k]} for tensor number "
-                    f"{tensors.index(x)} in the list."
+                    f"{i} in the list."
                 )
     r = np.concatenate([x._data for x in live], axis=d, dtype=rd.np)
     res = _make(r)
@@ -467,24 +484,57 @@ class CloneBackward0(Node):
         return (g,)
 
 
-def clone(input, *, memory_format=None):
-    """A copy with its own memory; gradients flow through."""
-    res = _make(input._data.copy())
+def _clone(input, order):
+    res = _make(input._data.copy(order=order))
     if _state.enabled and input._requires_grad:
         _record(CloneBackward0(), res, input)
     return res
+
+
+def _is_dense(a) -> bool:
+    """Non-overlapping and dense: a permutation of a contiguous layout."""
+    expected = a.itemsize
+    for stride, size in sorted(zip(a.strides, a.shape)):
+        if size != 1:
+            if stride != expected:
+                return False
+            expected *= size
+    return True
+
+
+def clone(input, *, memory_format=None):
+    """A copy with its own memory; gradients flow through. The copy keeps
+    the strides of a dense input (torch's preserve_format), else is
+    contiguous."""
+    a = input._data
+    fmt = getattr(memory_format, "name", "preserve_format")
+    if fmt == "contiguous_format" or a.flags.c_contiguous or not _is_dense(a):
+        return _clone(input, "C")
+    return _clone(input, "K")
 
 
 def contiguous(input, memory_format=None):
     """The tensor itself if C-contiguous, else a contiguous copy."""
     if input._data.flags.c_contiguous:
         return input
-    return clone(input)
+    return _clone(input, "C")
 
 
 def narrow(input, dim, start, length):
-    """``length`` elements of ``dim`` from ``start`` (a view)."""
+    """``length`` elements of ``dim`` from ``start`` (a view); a negative
+    ``start`` counts from the end."""
     d = wrap_dim(dim, input._data.ndim)
+    size = input._data.shape[d]
+    if not -size <= start <= size:
+        raise IndexError(
+            f"start out of range (expected to be in range of [{-size}, {size}], but got {start})"
+        )
+    if start < 0:
+        start += size
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
+    if start + length > size:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
     idx = (slice(None),) * d + (slice(start, start + length),)
     return input[idx]
 

@@ -15,7 +15,7 @@ r"""``optim.SGD``: stochastic gradient descent, with momentum, Nesterov and weig
 
 with learning rate :math:`\gamma`, momentum :math:`\mu`, dampening :math:`\tau` and weight
 decay :math:`\lambda`. The update runs on the arrays in place with torch's CPU rounding (see
-``_fma.py``), so a trajectory matches torch's bit for bit.
+``torchless/_fma.py``), so a trajectory matches torch's bit for bit.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from typing import Any
 
 import numpy as np
 
+from .._fma import axpy, scale
 from .._tensor import Tensor, _make
 from ..autograd.grad_mode import enable_grad
-from ._fma import axpy, scale
 from .optimizer import Optimizer, _use_grad_for_differentiable
 
 __all__ = ["SGD", "sgd"]
