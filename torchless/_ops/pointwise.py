@@ -144,10 +144,11 @@ def add(input, other, *, alpha=1, out=None, _reverse=False):
     if ops is None:
         return NotImplemented
     ad, bd, rd, bt = ops
-    if alpha != 1:
-        bd = bd * alpha
     try:
-        res = _make(np.add(bd, ad) if _reverse else np.add(ad, bd))
+        if alpha != 1:
+            res = _make(_scaled_add(ad, bd, alpha, rd))
+        else:
+            res = _make(np.add(bd, ad) if _reverse else np.add(ad, bd))
     except ValueError:
         raise broadcast_error(np.shape(ad), np.shape(bd)) from None
     if _grad_on(input, bt):
@@ -157,12 +158,36 @@ def add(input, other, *, alpha=1, out=None, _reverse=False):
     return _out(res, out, "add")
 
 
+def _scaled_add(ad, bd, alpha, rd):
+    """``a + alpha * b``: one rounding for floats (torch's CPU kernel is a fused
+    multiply-add), integer arithmetic otherwise."""
+    if rd.is_floating_point:
+        from .._fma import fma
+
+        a = np.asarray(ad, dtype=rd.np)
+        b = np.asarray(bd, dtype=rd.np)
+        return fma(b, alpha, a)
+    return np.add(ad, np.multiply(bd, alpha))
+
+
 class SubBackward0(Node):
     __slots__ = ("alpha",)
 
     def apply(self, g):
         a = self.alpha
         return g, (-g if a == 1 else g * -a)
+
+
+def _sub_scaled(input, bt, ad, bd, rd, alpha, out):
+    try:
+        res = _make(_scaled_add(ad, bd, -alpha, rd))
+    except ValueError:
+        raise broadcast_error(np.shape(ad), np.shape(bd)) from None
+    if _grad_on(input, bt):
+        node = SubBackward0()
+        node.alpha = alpha
+        _record(node, res, input, bt)
+    return _out(res, out, "sub")
 
 
 def sub(input, other, *, alpha=1, out=None):
@@ -175,7 +200,8 @@ def sub(input, other, *, alpha=1, out=None):
     _check_bool_sub(input, other)
     ad, bd, rd, bt = ops
     if alpha != 1:
-        bd = bd * alpha
+        # input - alpha*other is one fused multiply-add, as torch computes it
+        return _sub_scaled(input, bt, ad, bd, rd, alpha, out)
     try:
         res = _make(np.subtract(ad, bd))
     except ValueError:
