@@ -844,3 +844,21 @@ def test_aliases():
         ]
 
     oracle(body)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("alpha", [0.37, -1.3, 3])
+def test_add_sub_alpha_round_once_like_torch(dtype, alpha):
+    """torch computes a + alpha*b with one rounding (a fused multiply-add)."""
+    a = rand_array((1000,), dtype, seed=11)
+    b = rand_array((1000,), dtype, seed=12)
+
+    def body(lib):
+        x, y = to_lib(lib, a), to_lib(lib, b)
+        return (
+            lib.add(x, y, alpha=alpha),
+            lib.sub(x, y, alpha=alpha),
+            x.clone().add_(y, alpha=alpha),
+        )
+
+    oracle(body, exact=True)
