@@ -41,106 +41,14 @@ from ._dtype import (
 from ._missing import missing_attribute_getattr
 from ._ops.activation import erf, selu
 from ._ops.conv import conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d
-from ._ops.creation import (
-    arange,
-    as_tensor,
-    asarray,
-    empty,
-    empty_like,
-    eye,
-    from_numpy,
-    full,
-    full_like,
-    linspace,
-    normal,
-    ones,
-    ones_like,
-    rand,
-    rand_like,
-    randint,
-    randint_like,
-    randn,
-    randn_like,
-    randperm,
-    scalar_tensor,
-    tensor,
-    zeros,
-    zeros_like,
-)
-from ._ops.indexing import nonzero
-from ._ops.linalg import addmm, bmm, dot, matmul, mm, mv, outer
-from ._ops.pointwise import (
-    abs,
-    absolute,
-    add,
-    bitwise_and,
-    bitwise_not,
-    bitwise_or,
-    bitwise_xor,
-    clamp,
-    clip,
-    cos,
-    div,
-    divide,
-    eq,
-    exp,
-    floor_divide,
-    fmod,
-    ge,
-    gt,
-    isfinite,
-    isinf,
-    isnan,
-    le,
-    log,
-    logical_and,
-    logical_not,
-    logical_or,
-    logical_xor,
-    lt,
-    maximum,
-    minimum,
-    mul,
-    multiply,
-    ne,
-    neg,
-    negative,
-    pow,
-    reciprocal,
-    relu,
-    remainder,
-    rsqrt,
-    rsub,
-    sigmoid,
-    sign,
-    sin,
-    sqrt,
-    square,
-    sub,
-    subtract,
-    tanh,
-    true_divide,
-    where,
-)
+from ._ops.creation import *  # noqa: F403  (each family's __all__ is public)
+from ._ops.indexing import *  # noqa: F403  (each family's __all__ is public)
+from ._ops.linalg import *  # noqa: F403  (each family's __all__ is public)
+from ._ops.pointwise import *  # noqa: F403  (each family's __all__ is public)
 from ._ops.pooling import adaptive_avg_pool1d, avg_pool1d, max_pool1d, max_pool2d
-from ._ops.random import bernoulli, multinomial
-from ._ops.reduction import amax, amin, argmax, argmin, max, mean, min, sum
-from ._ops.shape import (
-    cat,
-    clone,
-    concat,
-    flatten,
-    narrow,
-    permute,
-    reshape,
-    select,
-    squeeze,
-    stack,
-    t,
-    transpose,
-    unbind,
-    unsqueeze,
-)
+from ._ops.random import *  # noqa: F403  (each family's __all__ is public)
+from ._ops.reduction import *  # noqa: F403  (each family's __all__ is public)
+from ._ops.shape import *  # noqa: F403  (each family's __all__ is public)
 from ._random import Generator, default_generator
 from .random import get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from ._tensor_str import set_printoptions

@@ -973,12 +973,14 @@ def _parse_to(t, args, kwargs):
 
 # op functions the methods delegate to (imported last: they need Tensor)
 from ._ops import creation as _creation  # noqa: E402
+from ._ops import indexing as _indexing  # noqa: E402
+from ._ops import inplace as _inplace  # noqa: E402
 from ._ops import linalg as _linalg  # noqa: E402
 from ._ops import pointwise as _pw  # noqa: E402
 from ._ops import random as _rand  # noqa: E402
 from ._ops import reduction as _red  # noqa: E402
 from ._ops import shape as _shape  # noqa: E402
-from ._ops.indexing import getitem, nonzero, setitem  # noqa: E402
+from ._ops.indexing import setitem  # noqa: E402
 from ._ops.inplace import apply_inplace, copy_, fill_  # noqa: E402
 from ._ops.linalg import matmul  # noqa: E402
 from ._ops.pointwise import (  # noqa: E402
@@ -1044,103 +1046,9 @@ def _clamp_(self, min=None, max=None):
     return apply_inplace(self, _pw.clamp, min, max)
 
 
-def _unary_inplace(fn):
-    def method(self):
-        return apply_inplace(self, fn)
-
-    method.__name__ = fn.__name__ + "_"
-    return method
-
-
 # Tensor methods that are the op functions themselves (self is the first
 # argument): one table, so each method is found where its op is defined.
 _METHODS = {
-    "__add__": _pw.add,
-    "__sub__": _pw.sub,
-    "__mul__": _pw.mul,
-    "__truediv__": _pw.div,
-    "__pow__": _pw.pow,
-    "__neg__": _pw.neg,
-    "__getitem__": getitem,
-    "add": _pw.add,
-    "sub": _pw.sub,
-    "subtract": _pw.sub,
-    "mul": _pw.mul,
-    "multiply": _pw.mul,
-    "div": _pw.div,
-    "divide": _pw.div,
-    "true_divide": _pw.div,
-    "floor_divide": _pw.floor_divide,
-    "remainder": _pw.remainder,
-    "fmod": _pw.fmod,
-    "pow": _pw.pow,
-    "neg": _pw.neg,
-    "negative": _pw.neg,
-    "abs": _pw.abs,
-    "absolute": _pw.abs,
-    "reciprocal": _pw.reciprocal,
-    "exp": _pw.exp,
-    "log": _pw.log,
-    "sqrt": _pw.sqrt,
-    "rsqrt": _pw.rsqrt,
-    "square": _pw.square,
-    "sin": _pw.sin,
-    "cos": _pw.cos,
-    "tanh": _pw.tanh,
-    "sigmoid": _pw.sigmoid,
-    "relu": _pw.relu,
-    "sign": _pw.sign,
-    "clamp": _pw.clamp,
-    "clip": _pw.clamp,
-    "maximum": _pw.maximum,
-    "minimum": _pw.minimum,
-    "eq": _pw.eq,
-    "ne": _pw.ne,
-    "lt": _pw.lt,
-    "le": _pw.le,
-    "gt": _pw.gt,
-    "ge": _pw.ge,
-    "logical_not": _pw.logical_not,
-    "logical_and": _pw.logical_and,
-    "logical_or": _pw.logical_or,
-    "logical_xor": _pw.logical_xor,
-    "bitwise_not": _pw.bitwise_not,
-    "bitwise_and": _pw.bitwise_and,
-    "bitwise_or": _pw.bitwise_or,
-    "bitwise_xor": _pw.bitwise_xor,
-    "isnan": _pw.isnan,
-    "isinf": _pw.isinf,
-    "isfinite": _pw.isfinite,
-    "sum": _red.sum,
-    "mean": _red.mean,
-    "max": _red.max,
-    "min": _red.min,
-    "amax": _red.amax,
-    "amin": _red.amin,
-    "argmax": _red.argmax,
-    "argmin": _red.argmin,
-    "view": _shape.view,
-    "reshape": _shape.reshape,
-    "flatten": _shape.flatten,
-    "permute": _shape.permute,
-    "transpose": _shape.transpose,
-    "t": _shape.t,
-    "unsqueeze": _shape.unsqueeze,
-    "squeeze": _shape.squeeze,
-    "expand": _shape.expand,
-    "expand_as": _shape.expand_as,
-    "unbind": _shape.unbind,
-    "narrow": _shape.narrow,
-    "nonzero": nonzero,
-    "select": _shape.select,
-    "clone": _shape.clone,
-    "contiguous": _shape.contiguous,
-    "matmul": _linalg.matmul,
-    "mm": _linalg.mm,
-    "mv": _linalg.mv,
-    "dot": _linalg.dot,
-    "bmm": _linalg.bmm,
-    "outer": _linalg.outer,
     "new_zeros": _new_factory(_creation.zeros),
     "new_ones": _new_factory(_creation.ones),
     "new_empty": _new_factory(_creation.empty),
@@ -1148,28 +1056,22 @@ _METHODS = {
     "new_tensor": _new_tensor,
     "clamp_": _clamp_,
     "clip_": _clamp_,
-    "exp_": _unary_inplace(_pw.exp),
-    "log_": _unary_inplace(_pw.log),
-    "sqrt_": _unary_inplace(_pw.sqrt),
-    "sigmoid_": _unary_inplace(_pw.sigmoid),
-    "tanh_": _unary_inplace(_pw.tanh),
-    "relu_": _unary_inplace(_pw.relu),
-    "reciprocal_": _unary_inplace(_pw.reciprocal),
-    "sign_": _unary_inplace(_pw.sign),
-    "uniform_": _rand.uniform_,
-    "normal_": _rand.normal_,
-    "bernoulli_": _rand.bernoulli_,
-    "bernoulli": _rand.bernoulli,
-    "random_": _rand.random_,
-    "exponential_": _rand.exponential_,
-    "geometric_": _rand.geometric_,
-    "log_normal_": _rand.log_normal_,
-    "cauchy_": _rand.cauchy_,
-    "multinomial": _rand.multinomial,
+    "exp_": _inplace.inplace_variant(_pw.exp),
+    "log_": _inplace.inplace_variant(_pw.log),
+    "sqrt_": _inplace.inplace_variant(_pw.sqrt),
+    "sigmoid_": _inplace.inplace_variant(_pw.sigmoid),
+    "tanh_": _inplace.inplace_variant(_pw.tanh),
+    "relu_": _inplace.inplace_variant(_pw.relu),
+    "reciprocal_": _inplace.inplace_variant(_pw.reciprocal),
+    "sign_": _inplace.inplace_variant(_pw.sign),
 }
+# each op family lists the Tensor methods that are its functions
+for _family in (_pw, _red, _shape, _linalg, _rand, _indexing):
+    for _name, _fn in _family.TENSOR_METHODS.items():
+        setattr(Tensor, _name, _fn)
 for _name, _fn in _METHODS.items():
     setattr(Tensor, _name, _fn)
-del _name, _fn
+del _family, _name, _fn
 
 
 def _view_as(self, other):

@@ -13,7 +13,7 @@ from .._tensor import Tensor, _make, _record, _state, _view_of
 from ..autograd.graph import Node
 from ._common import checked_int
 
-__all__ = ["getitem", "setitem", "nonzero"]
+__all__ = ["nonzero"]
 
 _i64 = D.int64
 _INDEX_DTYPES = ("int64", "int32", "int16", "int8", "uint8", "bool")
@@ -594,3 +594,11 @@ def nonzero(input, *, as_tuple=False):
 
 
 _ = D
+
+
+# Tensor methods that are these functions themselves (self first); _tensor.py
+# installs every family's table on the class.
+TENSOR_METHODS = {
+    "__getitem__": getitem,
+    "nonzero": nonzero,
+}

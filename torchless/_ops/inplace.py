@@ -15,7 +15,7 @@ from .._tensor import Tensor, _make, _record, _state
 from ..autograd.graph import Node
 from ._common import broadcast_error
 
-__all__ = ["apply_inplace", "fill_", "copy_", "copy_into_out"]
+__all__ = ["apply_inplace", "inplace_variant", "fill_", "copy_", "copy_into_out"]
 
 _LEAF_MSG = "a leaf Variable that requires grad is being used in an in-place operation."
 _VIEW_LEAF_MSG = (
@@ -100,6 +100,17 @@ def apply_inplace(t: Tensor, op, *args, **kwargs) -> Tensor:
         res = res.to(t.dtype)
     t.grad_fn, t._requires_grad, t._out_nr = res.grad_fn, res._requires_grad, res._out_nr
     return t
+
+
+def inplace_variant(fn):
+    """The ``x_`` method of an out-of-place op ``fn`` (``exp`` -> ``exp_``)."""
+
+    def method(self, *args, **kwargs):
+        return apply_inplace(self, fn, *args, **kwargs)
+
+    method.__name__ = fn.__name__ + "_"
+    method.__doc__ = f"In-place version of ``{fn.__name__}``."
+    return method
 
 
 class FillBackward(Node):

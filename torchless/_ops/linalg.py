@@ -262,3 +262,15 @@ def outer(input, vec2):
     if vec2.ndim != 1:
         raise RuntimeError(f"outer: Expected 1-D argument vec2, but got {vec2.ndim}-D")
     return input.reshape(input.shape[0], 1) * vec2
+
+
+# Tensor methods that are these functions themselves (self first); _tensor.py
+# installs every family's table on the class.
+TENSOR_METHODS = {
+    "matmul": matmul,
+    "mm": mm,
+    "mv": mv,
+    "dot": dot,
+    "bmm": bmm,
+    "outer": outer,
+}

@@ -67,7 +67,6 @@ __all__ = [
     "isnan",
     "isinf",
     "isfinite",
-    "to_copy",
 ]
 
 _bool = D.bool
@@ -1296,3 +1295,64 @@ def _out(res, out, name):
     from .inplace import copy_into_out
 
     return copy_into_out(out, res, name)
+
+
+# Tensor methods that are these functions themselves (self first); _tensor.py
+# installs every family's table on the class.
+TENSOR_METHODS = {
+    "__add__": add,
+    "__sub__": sub,
+    "__mul__": mul,
+    "__truediv__": div,
+    "__pow__": pow,
+    "__neg__": neg,
+    "add": add,
+    "sub": sub,
+    "subtract": sub,
+    "mul": mul,
+    "multiply": mul,
+    "div": div,
+    "divide": div,
+    "true_divide": div,
+    "floor_divide": floor_divide,
+    "remainder": remainder,
+    "fmod": fmod,
+    "pow": pow,
+    "neg": neg,
+    "negative": neg,
+    "abs": abs,
+    "absolute": abs,
+    "reciprocal": reciprocal,
+    "exp": exp,
+    "log": log,
+    "sqrt": sqrt,
+    "rsqrt": rsqrt,
+    "square": square,
+    "sin": sin,
+    "cos": cos,
+    "tanh": tanh,
+    "sigmoid": sigmoid,
+    "relu": relu,
+    "sign": sign,
+    "clamp": clamp,
+    "clip": clamp,
+    "maximum": maximum,
+    "minimum": minimum,
+    "eq": eq,
+    "ne": ne,
+    "lt": lt,
+    "le": le,
+    "gt": gt,
+    "ge": ge,
+    "logical_not": logical_not,
+    "logical_and": logical_and,
+    "logical_or": logical_or,
+    "logical_xor": logical_xor,
+    "bitwise_not": bitwise_not,
+    "bitwise_and": bitwise_and,
+    "bitwise_or": bitwise_or,
+    "bitwise_xor": bitwise_xor,
+    "isnan": isnan,
+    "isinf": isinf,
+    "isfinite": isfinite,
+}

@@ -10,18 +10,7 @@ from __future__ import annotations
 
 from .._tensor import Tensor, _make
 
-__all__ = [
-    "uniform_",
-    "normal_",
-    "bernoulli_",
-    "bernoulli",
-    "random_",
-    "exponential_",
-    "geometric_",
-    "log_normal_",
-    "cauchy_",
-    "multinomial",
-]
+__all__ = ["bernoulli", "multinomial"]  # torch-level names; the fills are methods
 
 
 def _gen(generator):
@@ -112,3 +101,19 @@ def cauchy_(self, median=0.0, sigma=1.0, *, generator=None) -> Tensor:
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None) -> Tensor:
     """Indices drawn from the rows of ``input`` (unnormalised probabilities)."""
     return _make(_gen(generator)._multinomial(input._data, num_samples, replacement))
+
+
+# Tensor methods that are these functions themselves (self first); _tensor.py
+# installs every family's table on the class.
+TENSOR_METHODS = {
+    "uniform_": uniform_,
+    "normal_": normal_,
+    "bernoulli_": bernoulli_,
+    "bernoulli": bernoulli,
+    "random_": random_,
+    "exponential_": exponential_,
+    "geometric_": geometric_,
+    "log_normal_": log_normal_,
+    "cauchy_": cauchy_,
+    "multinomial": multinomial,
+}

@@ -12,7 +12,16 @@ from .._tensor import Tensor, _make, _record, _state
 from ..autograd.graph import Node
 from ._common import dims_arg
 
-__all__ = ["sum", "mean", "max", "min", "amax", "amin", "argmax", "argmin", "sum_to_shape"]
+__all__ = [
+    "sum",
+    "mean",
+    "max",
+    "min",
+    "amax",
+    "amin",
+    "argmax",
+    "argmin",
+]
 
 _bool = D.bool
 _i64 = D.int64
@@ -386,3 +395,17 @@ def argmax(input, dim=None, keepdim=False):
 def argmin(input, dim=None, keepdim=False):
     """Index of the smallest element (flattened when ``dim`` is None)."""
     return _arg_extreme(input, dim, keepdim, "argmin", np.argmin)
+
+
+# Tensor methods that are these functions themselves (self first); _tensor.py
+# installs every family's table on the class.
+TENSOR_METHODS = {
+    "sum": sum,
+    "mean": mean,
+    "max": max,
+    "min": min,
+    "amax": amax,
+    "amin": amin,
+    "argmax": argmax,
+    "argmin": argmin,
+}

@@ -28,6 +28,8 @@ __all__ = [
     "unbind",
     "clone",
     "contiguous",
+    "narrow",
+    "select",
 ]
 
 
@@ -555,3 +557,24 @@ def select(input, dim, index):
             f"{list(input._data.shape)} at dimension {d}"
         )
     return input[(slice(None),) * d + (index,)]
+
+
+# Tensor methods that are these functions themselves (self first); _tensor.py
+# installs every family's table on the class.
+TENSOR_METHODS = {
+    "view": view,
+    "reshape": reshape,
+    "flatten": flatten,
+    "permute": permute,
+    "transpose": transpose,
+    "t": t,
+    "unsqueeze": unsqueeze,
+    "squeeze": squeeze,
+    "expand": expand,
+    "expand_as": expand_as,
+    "unbind": unbind,
+    "narrow": narrow,
+    "select": select,
+    "clone": clone,
+    "contiguous": contiguous,
+}

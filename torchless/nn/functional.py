@@ -48,6 +48,17 @@ from .._ops.conv import (
     fold,
     unfold,
 )
+from .._ops.dropout import (
+    alpha_dropout,
+    dropout,
+    dropout1d,
+    dropout2d,
+    dropout3d,
+    feature_alpha_dropout,
+    rrelu,
+)
+from .._ops.embedding import embedding, embedding_bag, one_hot
+from .._ops.interpolate import interpolate, upsample, upsample_bilinear, upsample_nearest
 from .._ops.loss import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -68,6 +79,17 @@ from .._ops.loss import (
     triplet_margin_loss,
 )
 from .._ops.nn import linear, mse_loss
+from .._ops.norm import (
+    batch_norm,
+    group_norm,
+    instance_norm,
+    layer_norm,
+    local_response_norm,
+    normalize,
+    rms_norm,
+)
+from .._ops.padding import pad
+from .._ops.pixel_shuffle import pixel_shuffle, pixel_unshuffle
 from .._ops.pointwise import sigmoid, tanh
 from .._ops.pooling import (
     adaptive_avg_pool1d,

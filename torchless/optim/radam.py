@@ -1,0 +1,309 @@
+r"""``optim.RAdam``: Adam with a rectified adaptive learning rate (Liu et al., 2019).
+
+.. math::
+
+    \begin{aligned}
+    &m_t \leftarrow \beta_1 m_{t-1} + (1 - \beta_1) g_t, \quad
+        v_t \leftarrow \beta_2 v_{t-1} + (1 - \beta_2) g_t^2 \\
+    &\rho_\infty \leftarrow \frac{2}{1 - \beta_2} - 1, \quad
+        \rho_t \leftarrow \rho_\infty - \frac{2 t \beta_2^t}{1 - \beta_2^t} \\
+    &\textbf{if}\ \rho_t > 5: \quad
+        \theta_t \leftarrow \theta_{t-1} - \gamma \frac{m_t}{1 - \beta_1^t}
+        \frac{\sqrt{1 - \beta_2^t}}{\sqrt{v_t} + \epsilon} r_t, \quad
+        r_t = \sqrt{\frac{(\rho_t - 4)(\rho_t - 2)\rho_\infty}
+        {(\rho_\infty - 4)(\rho_\infty - 2)\rho_t}} \\
+    &\textbf{else}: \quad \theta_t \leftarrow \theta_{t-1} - \gamma \frac{m_t}{1 - \beta_1^t}
+    \end{aligned}
+
+While the variance estimate is unreliable (:math:`\rho_t \le 5`, the first few steps) the
+update is SGD with momentum.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._tensor import Tensor
+from ..autograd.grad_mode import enable_grad
+from ._pointwise import addcmul_, axpy, lerp_, scale
+from ._utils import (
+    array_module,
+    as_1d,
+    cast,
+    check_capturable,
+    get_scalar_dtype,
+    number,
+    scalar_tensor,
+    to_scalar,
+    zeros_like,
+)
+from .optimizer import Optimizer, _use_grad_for_differentiable
+
+__all__ = ["RAdam", "radam"]
+
+
+class RAdam(Optimizer):
+    r"""RAdam (``torch.optim.RAdam``).
+
+    Args:
+        params: the parameters to optimize, or dicts defining parameter groups.
+        lr: learning rate (default 1e-3).
+        betas: running-average coefficients (default (0.9, 0.999)).
+        eps: added to the denominator (default 1e-8).
+        weight_decay: weight decay (default 0).
+        decoupled_weight_decay: decay the weights directly (as AdamW) instead of adding the
+            decay to the gradient.
+        foreach: accepted for compatibility.
+        maximize: maximize the objective instead of minimizing it.
+        capturable: as torch, only for parameters on an accelerator.
+        differentiable: record the update in the autograd graph.
+
+    State per parameter: ``step``, ``exp_avg`` and ``exp_avg_sq``.
+    """
+
+    def __init__(
+        self,
+        params: Any,
+        lr: float | Tensor = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0,
+        decoupled_weight_decay: bool = False,
+        *,
+        foreach: bool | None = None,
+        maximize: bool = False,
+        capturable: bool = False,
+        differentiable: bool = False,
+    ) -> None:
+        if isinstance(lr, Tensor) and lr.numel() != 1:
+            raise ValueError("Tensor lr must be 1-element")
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= betas[0] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
+        if not 0.0 <= betas[1] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+
+        defaults = {
+            "lr": lr,
+            "betas": betas,
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "maximize": maximize,
+            "foreach": foreach,
+            "capturable": capturable,
+            "decoupled_weight_decay": decoupled_weight_decay,
+            "differentiable": differentiable,
+        }
+        super().__init__(params, defaults)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("foreach", None)
+            group.setdefault("maximize", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("decoupled_weight_decay", False)
+            group.setdefault("capturable", False)
+            for p in group["params"]:
+                p_state = self.state.get(p, [])
+                if len(p_state) != 0 and not isinstance(p_state["step"], Tensor):
+                    step_val = float(p_state["step"])
+                    device = p.device if group["capturable"] else None
+                    p_state["step"] = scalar_tensor(step_val, get_scalar_dtype(), device)
+
+    def _init_group(self, group, params, grads, exp_avgs, exp_avg_sqs, steps):
+        for p in group["params"]:
+            if p._grad is None:
+                continue
+            params.append(p)
+            grads.append(p._grad)
+            state = self.state[p]
+            if len(state) == 0:
+                device = p.device if group["capturable"] else None
+                state["step"] = scalar_tensor(0.0, get_scalar_dtype(), device)
+                state["exp_avg"] = zeros_like(p)
+                state["exp_avg_sq"] = zeros_like(p)
+            exp_avgs.append(state["exp_avg"])
+            exp_avg_sqs.append(state["exp_avg_sq"])
+            steps.append(state["step"])
+
+    @_use_grad_for_differentiable
+    def step(self, closure=None):
+        """Perform one optimization step.
+
+        Args:
+            closure: a callable that re-evaluates the model and returns the loss.
+
+        Returns:
+            The loss the closure returned, or None.
+        """
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+
+        for group in self.param_groups:
+            params: list[Tensor] = []
+            grads: list[Tensor] = []
+            exp_avgs: list[Tensor] = []
+            exp_avg_sqs: list[Tensor] = []
+            steps: list[Tensor] = []
+            beta1, beta2 = group["betas"]
+            self._init_group(group, params, grads, exp_avgs, exp_avg_sqs, steps)
+            radam(
+                params,
+                grads,
+                exp_avgs,
+                exp_avg_sqs,
+                steps,
+                beta1=beta1,
+                beta2=beta2,
+                lr=group["lr"],
+                weight_decay=group["weight_decay"],
+                eps=group["eps"],
+                maximize=group["maximize"],
+                decoupled_weight_decay=group["decoupled_weight_decay"],
+                differentiable=group["differentiable"],
+                capturable=group["capturable"],
+            )
+        return loss
+
+
+def radam(
+    params: list[Tensor],
+    grads: list[Tensor],
+    exp_avgs: list[Tensor],
+    exp_avg_sqs: list[Tensor],
+    state_steps: list[Tensor],
+    decoupled_weight_decay: bool = False,
+    foreach: bool | None = None,
+    differentiable: bool = False,
+    capturable: bool = False,
+    has_complex: bool = False,
+    maximize: bool = False,
+    *,
+    beta1: float,
+    beta2: float,
+    lr: float | Tensor,
+    weight_decay: float,
+    eps: float,
+) -> None:
+    """The RAdam update of ``params`` (``torch.optim.radam.radam``), in place."""
+    if differentiable:
+        _radam_tensors(
+            params,
+            grads,
+            exp_avgs,
+            exp_avg_sqs,
+            state_steps,
+            beta1=beta1,
+            beta2=beta2,
+            lr=lr,
+            weight_decay=weight_decay,
+            eps=eps,
+            decoupled_weight_decay=decoupled_weight_decay,
+            maximize=maximize,
+            capturable=capturable,
+        )
+        return
+    lr = number(to_scalar(lr))
+    for i, param in enumerate(params):
+        if capturable:
+            check_capturable([param])
+        p = param._data
+        g = grads[i]._data
+        exp_avg = exp_avgs[i]._data
+        exp_avg_sq = exp_avg_sqs[i]._data
+        if p.ndim == 0:
+            p, g, exp_avg, exp_avg_sq = as_1d(p, g, exp_avg, exp_avg_sq)
+        xp = array_module(p)
+        if maximize:
+            g = -g
+        st = state_steps[i]._data
+        st += 1
+        step = float(st)
+        if weight_decay != 0:
+            if decoupled_weight_decay:
+                scale(p, 1 - lr * weight_decay, xp=xp)
+            else:
+                g = axpy(g, p, weight_decay, xp=xp)
+        lerp_(exp_avg, g, 1 - beta1, xp)
+        scale(exp_avg_sq, beta2, xp=xp)
+        addcmul_(exp_avg_sq, g, g, 1 - beta2, xp)
+
+        bias_correction1 = 1 - beta1**step
+        bias_correction2 = 1 - beta2**step
+        # the update, in torch's order: (m / bc1) * lr [* (sqrt(bc2) / (sqrt(v) + eps)) * r]
+        update = xp.empty_like(exp_avg)
+        xp.divide(exp_avg, cast(update, bias_correction1), out=update, casting="unsafe")
+        xp.multiply(update, cast(update, lr), out=update, casting="unsafe")
+        rho_inf = 2 / (1 - beta2) - 1
+        rho_t = rho_inf - 2 * step * (beta2**step) / bias_correction2
+        if rho_t > 5.0:
+            rect = (
+                (rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)
+            ) ** 0.5
+            adaptive = xp.sqrt(exp_avg_sq)
+            xp.add(adaptive, cast(adaptive, eps), out=adaptive, casting="unsafe")
+            # a number divided by a tensor is torch's reciprocal, then a product
+            xp.reciprocal(adaptive, out=adaptive)
+            xp.multiply(
+                adaptive, cast(adaptive, bias_correction2**0.5), out=adaptive, casting="unsafe"
+            )
+            xp.multiply(update, adaptive, out=update)
+            xp.multiply(update, cast(update, rect), out=update, casting="unsafe")
+        xp.subtract(p, update, out=p)
+        param._bump()
+
+
+def _radam_tensors(
+    params,
+    grads,
+    exp_avgs,
+    exp_avg_sqs,
+    state_steps,
+    *,
+    beta1,
+    beta2,
+    lr,
+    weight_decay,
+    eps,
+    decoupled_weight_decay,
+    maximize,
+    capturable,
+) -> None:
+    # differentiable=True: the same update with Tensor ops, recorded by autograd
+    lr = to_scalar(lr)
+    for i, param in enumerate(params):
+        if capturable:
+            check_capturable([param])
+        grad = grads[i] if not maximize else -grads[i]
+        exp_avg = exp_avgs[i]
+        exp_avg_sq = exp_avg_sqs[i]
+        state_steps[i].add_(1)
+        step = state_steps[i].item()
+        if weight_decay != 0:
+            if decoupled_weight_decay:
+                param.mul_(1 - lr * weight_decay)
+            else:
+                grad = grad.add(param, alpha=weight_decay)
+        exp_avg.mul_(beta1).add_(grad * (1 - beta1))
+        exp_avg_sq.mul_(beta2).add_(grad * grad * (1 - beta2))
+        bias_correction1 = 1 - beta1**step
+        bias_correction2 = 1 - beta2**step
+        bias_corrected_exp_avg = exp_avg / bias_correction1
+        rho_inf = 2 / (1 - beta2) - 1
+        rho_t = rho_inf - 2 * step * (beta2**step) / bias_correction2
+        if rho_t > 5.0:
+            rect = (
+                (rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)
+            ) ** 0.5
+            adaptive_lr = (bias_correction2**0.5) / exp_avg_sq.sqrt().add(eps)
+            param.sub_(bias_corrected_exp_avg * lr * adaptive_lr * rect)
+        else:
+            param.sub_(bias_corrected_exp_avg * lr)
