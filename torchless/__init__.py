@@ -127,7 +127,8 @@ def compile(model=None, **kwargs):
 
 
 __all__ = sorted(
-    n for n, v in list(globals().items())
+    n
+    for n, v in list(globals().items())
     if not n.startswith("_") and n not in ("annotations", "missing_attribute_getattr")
 )
 __getattr__ = missing_attribute_getattr(__name__)
