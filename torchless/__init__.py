@@ -48,6 +48,9 @@ from ._ops.pointwise import *  # noqa: F403  (each family's __all__ is public)
 from ._ops.pooling import adaptive_avg_pool1d, avg_pool1d, max_pool1d, max_pool2d
 from ._ops.random import *  # noqa: F403  (each family's __all__ is public)
 from ._ops.reduction import *  # noqa: F403  (each family's __all__ is public)
+from ._ops.sort import *  # noqa: F403
+from ._ops.distance import *  # noqa: F403
+from ._ops.attention import *  # noqa: F403
 from ._ops.shape import *  # noqa: F403  (each family's __all__ is public)
 from ._random import Generator, default_generator
 from .random import get_rng_state, initial_seed, manual_seed, seed, set_rng_state

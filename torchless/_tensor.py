@@ -972,7 +972,9 @@ def _parse_to(t, args, kwargs):
 
 
 # op functions the methods delegate to (imported last: they need Tensor)
+from ._ops import attention as _attention  # noqa: E402
 from ._ops import creation as _creation  # noqa: E402
+from ._ops import distance as _distance  # noqa: E402
 from ._ops import indexing as _indexing  # noqa: E402
 from ._ops import inplace as _inplace  # noqa: E402
 from ._ops import linalg as _linalg  # noqa: E402
@@ -980,6 +982,7 @@ from ._ops import pointwise as _pw  # noqa: E402
 from ._ops import random as _rand  # noqa: E402
 from ._ops import reduction as _red  # noqa: E402
 from ._ops import shape as _shape  # noqa: E402
+from ._ops import sort as _sort  # noqa: E402
 from ._ops.indexing import setitem  # noqa: E402
 from ._ops.inplace import apply_inplace, copy_, fill_  # noqa: E402
 from ._ops.linalg import matmul  # noqa: E402
@@ -1066,7 +1069,7 @@ _METHODS = {
     "sign_": _inplace.inplace_variant(_pw.sign),
 }
 # each op family lists the Tensor methods that are its functions
-for _family in (_pw, _red, _shape, _linalg, _rand, _indexing):
+for _family in (_pw, _red, _shape, _linalg, _rand, _indexing, _sort, _distance, _attention):
     for _name, _fn in _family.TENSOR_METHODS.items():
         setattr(Tensor, _name, _fn)
 for _name, _fn in _METHODS.items():
