@@ -7,13 +7,16 @@ written with Tensor ops so that it has its own derivative.
 from __future__ import annotations
 
 import builtins
+import math
+import operator
 
 import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _make, _record, _state
 from ..autograd.graph import Node
-from ._common import _INT_RANGE, _wrap_int, broadcast_error, float_array, operands
+from ._common import broadcast_error, checked_int, float_array, operands
+from .inplace import apply_inplace, inplace_variant
 
 __all__ = [
     "add",
@@ -67,6 +70,65 @@ __all__ = [
     "isnan",
     "isinf",
     "isfinite",
+    "exp2",
+    "expm1",
+    "log2",
+    "log10",
+    "log1p",
+    "tan",
+    "asin",
+    "acos",
+    "atan",
+    "arcsin",
+    "arccos",
+    "arctan",
+    "sinh",
+    "cosh",
+    "asinh",
+    "acosh",
+    "atanh",
+    "arcsinh",
+    "arccosh",
+    "arctanh",
+    "atan2",
+    "arctan2",
+    "deg2rad",
+    "rad2deg",
+    "logit",
+    "erfc",
+    "erfinv",
+    "floor",
+    "ceil",
+    "round",
+    "trunc",
+    "fix",
+    "frac",
+    "sgn",
+    "positive",
+    "nan_to_num",
+    "signbit",
+    "isposinf",
+    "isneginf",
+    "isreal",
+    "hypot",
+    "logaddexp",
+    "logaddexp2",
+    "fmax",
+    "fmin",
+    "copysign",
+    "xlogy",
+    "heaviside",
+    "float_power",
+    "lerp",
+    "addcmul",
+    "addcdiv",
+    "clamp_min",
+    "clamp_max",
+    "bitwise_left_shift",
+    "bitwise_right_shift",
+    "isclose",
+    "allclose",
+    "equal",
 ]
 
 _bool = D.bool
@@ -740,16 +802,19 @@ class SgnBackward(Node):
         return (g * 0,)
 
 
+def _sign_result(input):
+    if input.dtype is _bool:
+        return _make(input._data.copy())
+    a = input._data
+    r = np.asarray(np.sign(a))
+    if a.dtype.kind == "f":
+        np.putmask(r, r != r, 0)  # torch's sign(nan) is 0
+    return _make(r)
+
+
 def sign(input, *, out=None):
     """-1, 0 or 1 by the sign of each element (gradient zero)."""
-    if input.dtype is _bool:
-        res = _make(input._data.copy())
-    else:
-        a = input._data
-        r = np.asarray(np.sign(a))
-        if a.dtype.kind == "f":
-            np.putmask(r, r != r, 0)  # torch's sign(nan) is 0
-        res = _make(r)
+    res = _sign_result(input)
     if _state.enabled and input._requires_grad:
         _record(SgnBackward(), res, input)
     return _out(res, out, "sign")
@@ -991,16 +1056,25 @@ def clamp(input, min=None, max=None, *, out=None):
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         return _out(_clamp_tensor(input, min, max), out, "clamp")
     a = input._data
+    dt = input.dtype
     if (min is not None and type(min) is float) or (max is not None and type(max) is float):
-        if not input.dtype.is_floating_point:
+        if not dt.is_floating_point:
             a = float_array(input)
-    elif input.dtype._cat == D._INT:
-        # int bounds are cast to the dtype, wrapping as torch casts them
-        lo, hi = _INT_RANGE[input.dtype]
-        if min is not None and not lo <= min <= hi:
-            min = _wrap_int(int(min), input.dtype)
-        if max is not None and not lo <= max <= hi:
-            max = _wrap_int(int(max), input.dtype)
+    elif dt is _bool:
+        if all(type(v) is bool for v in (min, max) if v is not None):
+            kernel = (
+                "clamp"
+                if min is not None and max is not None
+                else ("clamp_min" if min is not None else "clamp_max")
+            )
+            raise _not_implemented(dt, f"{kernel}_scalar_cpu")
+        a = a.astype(np.int64)  # a bool tensor and an int make int64
+    elif dt._cat == D._INT:
+        # int bounds are converted to the dtype as torch converts them (checked)
+        if min is not None:
+            min = _int_bound(min, dt)
+        if max is not None:
+            max = _int_bound(max, dt)
     r = a
     if min is not None:
         r = np.maximum(r, min)
@@ -1018,6 +1092,13 @@ def clamp(input, min=None, max=None, *, out=None):
 
 
 clip = clamp
+
+
+def _int_bound(v, dt):
+    try:
+        return checked_int(v, dt)
+    except ValueError:  # an int64 bound out of range
+        raise RuntimeError("value cannot be converted to type int64_t without overflow") from None
 
 
 class MaximumBackward0(Node):
@@ -1243,6 +1324,1503 @@ def isfinite(input):
 
 
 # ----------------------------------------------------------------------------
+# more unary math: exponentials, logarithms, trigonometry, error functions
+#
+# Integer and bool inputs give the default float dtype (``float_array``). The
+# backward formulas are torch's (tools/autograd/derivatives.yaml).
+
+_LN2 = math.log(2.0)
+_LN10 = math.log(10.0)
+_DEG2RAD = math.pi / 180.0
+_RAD2DEG = 180.0 / math.pi
+_SQRT_PI_2 = math.sqrt(math.pi) / 2.0
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+_f16 = np.dtype(np.float16)
+_f64 = np.dtype(np.float64)
+
+
+def _zeros_grad(g):
+    """torch's ``zeros_like(grad)``: a constant, so inf or nan in ``g`` stays out."""
+    return _make(np.zeros_like(g._data))
+
+
+def _via_float64(fn):
+    """``fn`` computed in float64 (accurate to an ulp there) and rounded once to the
+    input's dtype."""
+
+    def f(a):
+        r = fn(a.astype(np.float64, copy=False))
+        return r if a.dtype == _f64 else r.astype(a.dtype)
+
+    return f
+
+
+class Exp2Backward0(Node):
+    __slots__ = ()
+    _saves_output = True
+
+    def apply(self, g):
+        (r,) = self.saved()
+        return (g * r * _LN2,)
+
+
+def exp2(input, *, out=None):
+    """2 raised to each element."""
+    return _out(_unary_float(input, np.exp2, Exp2Backward0, "out"), out, "exp2")
+
+
+class Expm1Backward0(Node):
+    __slots__ = ()
+    _saves_output = True
+
+    def apply(self, g):
+        (r,) = self.saved()
+        return (g * (r + 1),)
+
+
+def expm1(input, *, out=None):
+    """``exp(x) - 1``, accurate for small ``x``."""
+    return _out(_unary_float(input, np.expm1, Expm1Backward0, "out"), out, "expm1")
+
+
+class Log2Backward0(Node):
+    __slots__ = ()
+
+    def apply(self, g):
+        (x,) = self.saved()
+        return (g / (x * _LN2),)
+
+
+def log2(input, *, out=None):
+    """Base-2 logarithm."""
+    return _out(_unary_float(input, np.log2, Log2Backward0, "in"), out, "log2")
+
+
+class Log10Backward0(Node):
+    __slots__ = ()
+
+    def apply(self, g):
+        (x,) = self.saved()
+        return (g / (x * _LN10),)
+
+
+def log10(input, *, out=None):
+    """Base-10 logarithm."""
+    return _out(_unary_float(input, np.log10, Log10Backward0, "in"), out, "log10")
+
+
+class Log1PBackward0(Node):
+    __slots__ = ()
+
+    def apply(self, g):
+        (x,) = self.saved()
+        return (g / (x + 1),)
+
+
+def log1p(input, *, out=None):
+    """``log(1 + x)``, accurate for small ``x``."""
+    return _out(_unary_float(input, np.log1p, Log1PBackward0, "in"), out, "log1p")
+
+
+class TanBackward0(Node):
+    __slots__ = ()
+    _saves_output = True
+
+    def apply(self, g):
+        (r,) = self.saved()
+        return (g * (r * r + 1),)
+
+
+def tan(input, *, out=None):
+    """Tangent."""
+    return _out(_unary_float(input, np.tan, TanBackward0, "out"), out, "tan")
+
+
+class AsinBackward0(Node):
+    __slots__ = ()
+
+    def apply(self, g):
+        (x,) = self.saved()
+        return (g * rsqrt(-x * x + 1),)
+
+
+def asin(input, *, out=None):
+    """Inverse sine."""
+    return _out(_unary_float(input, np.arcsin, AsinBackward0, "in"), out, "asin")
+
+
+class AcosBackward0(Node):
+    __slots__ = ()
+
+    def apply(self, g):
+        (x,) = self.saved()
+        return (g * -rsqrt(-x * x + 1),)
+
+
+def acos(input, *, out=None):
+    """Inverse cosine."""
+    return _out(_unary_float(input, np.arccos, AcosBackward0, "in"), out, "acos")
+
+
+class AtanBackward0(Node):
+    __slots__ = ()
+
+    def apply(self, g):
+        (x,) = self.saved()
+        return (g / (x * x + 1),)
+
+
+def atan(input, *, out=None):
+    """Inverse tangent."""
+    return _out(_unary_float(input, np.arctan, AtanBackward0, "in"), out, "atan")
+
+
+class SinhBackward0(Node):
+    __slots__ = ()
+
+    def apply(self, g):
+        (x,) = self.saved()
+        return (g * cosh(x),)
+
+
+def sinh(input, *, out=None):
+    """Hyperbolic sine."""
+    return _out(_unary_float(input, np.sinh, SinhBackward0, "in"), out, "sinh")
+
+
+class CoshBackward0(Node):
+    __slots__ = ()
+
+    def apply(self, g):
+        (x,) = self.saved()
+        return (g * sinh(x),)
+
+
+def cosh(input, *, out=None):
+    """Hyperbolic cosine."""
+    return _out(_unary_float(input, np.cosh, CoshBackward0, "in"), out, "cosh")
+
+
+class AsinhBackward0(Node):
+    __slots__ = ()
+
+    def apply(self, g):
+        (x,) = self.saved()
+        return (g * rsqrt(x * x + 1),)
+
+
+def asinh(input, *, out=None):
+    """Inverse hyperbolic sine."""
+    return _out(_unary_float(input, np.arcsinh, AsinhBackward0, "in"), out, "asinh")
+
+
+class AcoshBackward0(Node):
+    __slots__ = ()
+
+    def apply(self, g):
+        (x,) = self.saved()
+        return (g * rsqrt(x * x - 1),)
+
+
+def acosh(input, *, out=None):
+    """Inverse hyperbolic cosine."""
+    return _out(_unary_float(input, np.arccosh, AcoshBackward0, "in"), out, "acosh")
+
+
+class AtanhBackward0(Node):
+    __slots__ = ()
+
+    def apply(self, g):
+        (x,) = self.saved()
+        return (g * (1 / (1 - x * x)),)
+
+
+def atanh(input, *, out=None):
+    """Inverse hyperbolic tangent."""
+    return _out(_unary_float(input, np.arctanh, AtanhBackward0, "in"), out, "atanh")
+
+
+arcsin = asin
+arccos = acos
+arctan = atan
+arcsinh = asinh
+arccosh = acosh
+arctanh = atanh
+
+
+class Deg2RadBackward0(Node):
+    __slots__ = ()
+
+    def apply(self, g):
+        return (g * _DEG2RAD,)
+
+
+def deg2rad(input, *, out=None):
+    """Degrees to radians: ``input * pi / 180``."""
+    return _out(
+        _unary_float(input, lambda a: a * _DEG2RAD, Deg2RadBackward0, None), out, "deg2rad"
+    )
+
+
+class Rad2DegBackward0(Node):
+    __slots__ = ()
+
+    def apply(self, g):
+        return (g * _RAD2DEG,)
+
+
+def rad2deg(input, *, out=None):
+    """Radians to degrees: ``input * 180 / pi``."""
+    return _out(
+        _unary_float(input, lambda a: a * _RAD2DEG, Rad2DegBackward0, None), out, "rad2deg"
+    )
+
+
+class LogitBackward0(Node):
+    __slots__ = ("eps",)
+
+    def apply(self, g):
+        (x,) = self.saved()
+        eps = self.eps
+        d = g / (x * (1 - x))
+        if _state.enabled:  # create_graph: torch's infinitely differentiable formula
+            if eps is None:
+                return (where((x >= 0.0) & (x <= 1.0), d, math.nan),)
+            return (where((x >= eps) & (x <= 1.0 - eps), d, 0.0),)
+        # torch's logit_backward kernel: dy * inf at 0 and 1; a negative eps is no eps
+        d = where((x == 0.0) | (x == 1.0), g * math.inf, d)
+        if eps is None or eps < 0:
+            return (where((x < 0.0) | (x > 1.0), math.nan, d),)
+        t = x._data.dtype.type
+        return (where((x < eps) | (x > float(t(1) - t(eps))), 0.0, d),)
+
+
+def logit(input, eps=None, *, out=None):
+    """``log(p / (1 - p))``; with ``eps`` (not negative), ``p`` is first clamped to
+    ``[eps, 1 - eps]``."""
+    if eps is None or eps < 0:
+
+        def fn(a):
+            return np.log(a / (a.dtype.type(1) - a))
+
+    else:
+
+        def fn(a):
+            one = a.dtype.type(1)
+            lo = a.dtype.type(eps)
+            hi = one - lo
+            a = np.where(a < lo, lo, np.where(a > hi, hi, a))  # torch's order: lo wins
+            return np.log(a / (one - a))
+
+    res = _unary_float(input, fn, LogitBackward0, "in")
+    if res.grad_fn is not None:
+        res.grad_fn.eps = None if eps is None else float(eps)
+    return _out(res, out, "logit")
+
+
+# erfc: Cephes' rational approximations (ndtr.c, S. L. Moshier) for x >= 1, with
+# exp(-x^2) computed without the rounding error of x^2; 1 - erf(x) below 1.
+_ERFC_P = (
+    2.46196981473530512524e-10,
+    5.64189564831068821977e-1,
+    7.46321056442269912687e0,
+    4.86371970985681366614e1,
+    1.96520832956077098242e2,
+    5.26445194995477358631e2,
+    9.34528527171957607540e2,
+    1.02755188689515710272e3,
+    5.57535335369399327526e2,
+)
+_ERFC_Q = (
+    1.0,
+    1.32281951154744992508e1,
+    8.67072140885989742329e1,
+    3.54937778887819891062e2,
+    9.75708501743205489753e2,
+    1.82390916687909736289e3,
+    2.24633760818710981792e3,
+    1.65666309194161350182e3,
+    5.57535340817727675546e2,
+)
+_ERFC_R = (
+    5.64189583547755073984e-1,
+    1.27536670759978104416e0,
+    5.01905042251180477414e0,
+    6.16021097993053585195e0,
+    7.40974269950448939160e0,
+    2.97886665372100240670e0,
+)
+_ERFC_S = (
+    1.0,
+    2.26052863220117276590e0,
+    9.39603524938001434673e0,
+    1.20489539808096656605e1,
+    1.70814450747565897222e1,
+    9.60896809063285878198e0,
+    3.36907645100081516050e0,
+)
+_ERFC_UNDERFLOW = 27.3  # erfc(x) is below the smallest float64 beyond this
+
+
+def _polyval(coefs, x):
+    r = np.full_like(x, coefs[0])
+    for c in coefs[1:]:
+        r *= x
+        r += c
+    return r
+
+
+def _exp_neg_square(x):
+    """``exp(-x*x)`` for float64 ``x >= 0`` to about an ulp: ``x = m + f`` with ``m`` a
+    multiple of 1/128, so ``m*m`` is exact and ``x*x - m*m = (2m + f) f`` is small."""
+    m = np.floor(x * 128.0 + 0.5) * (1.0 / 128.0)
+    f = x - m
+    return np.exp(-m * m) * np.exp(-(2.0 * m + f) * f)
+
+
+def _erfc_pos(x):
+    """erfc of float64 ``x >= 1`` (or nan)."""
+    e = _exp_neg_square(np.minimum(x, _ERFC_UNDERFLOW))
+    mid = x < 8.0
+    p = np.where(mid, _polyval(_ERFC_P, x) / _polyval(_ERFC_Q, x), 0.0)
+    far = ~mid
+    if far.any():
+        xf = np.where(far, x, 8.0)
+        p = np.where(far, _polyval(_ERFC_R, xf) / _polyval(_ERFC_S, xf), p)
+    return np.where(x > _ERFC_UNDERFLOW, 0.0, e * p)
+
+
+def _erfc64(a):
+    """erfc of a float64 array."""
+    from .activation import _erf_array
+
+    x = np.abs(a)
+    big = x >= 1.0  # nan is not big: 1 - erf(nan) is nan
+    if not big.any():
+        return 1.0 - _erf_array(a)
+    y = _erfc_pos(np.where(big, x, 1.0))
+    y = np.where(a < 0, 2.0 - y, y)
+    if big.all():
+        return y
+    return np.where(big, y, 1.0 - _erf_array(np.where(big, 0.0, a)))
+
+
+class ErfcBackward0(Node):
+    __slots__ = ()
+
+    def apply(self, g):
+        (x,) = self.saved()
+        return (g * (exp(x * x * -1.0) * -_TWO_OVER_SQRT_PI),)
+
+
+def erfc(input, *, out=None):
+    """The complementary error function ``1 - erf(x)``, accurate where it is small."""
+    return _out(_unary_float(input, _via_float64(_erfc64), ErfcBackward0, "in"), out, "erfc")
+
+
+# erfinv: Giles' single-precision approximation ("Approximating the erfinv function",
+# GPU Computing Gems, 2011) as a start (an asymptotic one beyond its range, where
+# 1 - |y| < 1e-7), then, in float64: for |y| <= 0.5, two Halley steps on erf(x) = |y|
+# (each cubes the relative error); above, three Newton steps on log(erfc(x)) = log(1 - |y|),
+# nearly quadratic in x and with 1 - |y| exact there. The result is as accurate as erf and
+# erfc.
+_GILES_CENTRAL = (
+    2.81022636e-08,
+    3.43273939e-07,
+    -3.5233877e-06,
+    -4.39150654e-06,
+    0.00021858087,
+    -0.00125372503,
+    -0.00417768164,
+    0.246640727,
+    1.50140941,
+)
+_GILES_TAIL = (
+    -0.000200214257,
+    0.000100950558,
+    0.00134934322,
+    -0.00367342844,
+    0.00573950773,
+    -0.0076224613,
+    0.00943887047,
+    1.00167406,
+    2.83297682,
+)
+
+
+def _erfinv_start(a, q):
+    """Giles' approximation of erfinv(a) for 0 <= a < 1, ``q = 1 - a``."""
+    w = -np.log(q * (1.0 + a))
+    x = np.where(
+        w < 5.0,
+        _polyval(_GILES_CENTRAL, w - 2.5),
+        _polyval(_GILES_TAIL, np.sqrt(np.clip(w, 5.0, 16.0)) - 3.0),
+    )
+    x *= a
+    far = w >= 16.0
+    if far.any():  # erfc(x) ~ exp(-x^2) / (x sqrt(pi))
+        x0 = np.sqrt(-np.log(q))
+        x = np.where(far, np.sqrt(-np.log(q) - np.log(x0 * math.sqrt(math.pi))), x)
+    return x
+
+
+def _erfinv64(y):
+    """erfinv of a float64 array."""
+    from .activation import _erf_array
+
+    a = np.abs(y)
+    x = np.full_like(a, math.nan)  # |y| > 1 and nan
+    inner = a <= 0.5
+    if inner.any():
+        ai = a[inner]
+        xi = _erfinv_start(ai, 1.0 - ai)
+        for _ in range(2):
+            u = (_erf_array(xi) - ai) / (_exp_neg_square(xi) * _TWO_OVER_SQRT_PI)
+            xi -= u / (1.0 + xi * u)
+        x[inner] = xi
+    tail = (a > 0.5) & (a < 1.0)
+    if tail.any():
+        q = 1.0 - a[tail]
+        lq = np.log(q)
+        xt = _erfinv_start(a[tail], q)
+        for _ in range(3):
+            e = _erfc64(xt)
+            xt += (np.log(e) - lq) * e / (_exp_neg_square(xt) * _TWO_OVER_SQRT_PI)
+        x[tail] = xt
+    x[a == 1.0] = math.inf
+    return np.copysign(x, y)
+
+
+class ErfinvBackward0(Node):
+    __slots__ = ()
+    _saves_output = True
+
+    def apply(self, g):
+        (r,) = self.saved()
+        return (g * (exp(r * r) * _SQRT_PI_2),)
+
+
+def erfinv(input, *, out=None):
+    """The inverse error function: ``erf(erfinv(y)) = y`` for ``-1 <= y <= 1``."""
+    return _out(
+        _unary_float(input, _via_float64(_erfinv64), ErfinvBackward0, "out"), out, "erfinv"
+    )
+
+
+# ----------------------------------------------------------------------------
+# rounding, sign and friends (integers pass through unchanged)
+
+
+class FloorBackward0(Node):
+    __slots__ = ()
+
+    def apply(self, g):
+        return (_zeros_grad(g),)
+
+
+class CeilBackward0(FloorBackward0):
+    __slots__ = ()
+
+
+class TruncBackward0(FloorBackward0):
+    __slots__ = ()
+
+
+class RoundBackward0(FloorBackward0):
+    __slots__ = ()
+
+
+class RoundBackward1(FloorBackward0):
+    __slots__ = ()
+
+
+def _rounding(input, fn, node_cls, kernel, out, name):
+    """A rounding function: floats rounded by ``fn``, integers copied; bool refused."""
+    dt = input.dtype
+    if dt is _bool:
+        raise _not_implemented(dt, kernel)
+    a = input._data
+    res = _make(fn(a) if dt.is_floating_point else a.copy())
+    if _state.enabled and input._requires_grad:
+        _record(node_cls(), res, input)
+    return _out(res, out, name)
+
+
+def floor(input, *, out=None):
+    """The largest integer not above each element."""
+    return _rounding(input, np.floor, FloorBackward0, "floor_vml_cpu", out, "floor")
+
+
+def ceil(input, *, out=None):
+    """The smallest integer not below each element."""
+    return _rounding(input, np.ceil, CeilBackward0, "ceil_vml_cpu", out, "ceil")
+
+
+def trunc(input, *, out=None):
+    """Round towards zero."""
+    return _rounding(input, np.trunc, TruncBackward0, "trunc_vml_cpu", out, "trunc")
+
+
+fix = trunc
+
+
+def round(input, *, decimals=None, out=None):
+    """Round half to even; with ``decimals``, to that many decimal places (negative:
+    to tens, hundreds...), as ``rint(x * 10**d) / 10**d`` in the input's dtype."""
+    if decimals is None:
+        return _rounding(input, np.rint, RoundBackward0, "round_vml_cpu", out, "round")
+    decimals = operator.index(decimals)
+    dt = input.dtype
+    if not dt.is_floating_point:
+        raise _not_implemented(dt, "round_vml_cpu" if decimals == 0 else "round_cpu")
+    if decimals == 0:
+        fn = np.rint
+    else:
+
+        def fn(a):
+            t = a.dtype.type(10.0 ** builtins.abs(decimals))
+            if decimals > 0:
+                return np.rint(a * t) / t
+            return np.rint(a / t) * t
+
+    return _rounding(input, fn, RoundBackward1, "round_cpu", out, "round")
+
+
+class FracBackward0(Node):
+    __slots__ = ()
+
+    def apply(self, g):
+        return (g,)
+
+
+def frac(input, *, out=None):
+    """The fractional part ``x - trunc(x)``, with the sign of ``x``."""
+    dt = input.dtype
+    if not dt.is_floating_point:
+        raise _not_implemented(dt, "frac_cpu")
+    a = input._data
+    res = _make(a - np.trunc(a))
+    if _state.enabled and input._requires_grad:
+        _record(FracBackward0(), res, input)
+    return _out(res, out, "frac")
+
+
+class SgnBackward0(Node):
+    __slots__ = ()
+
+    def apply(self, g):
+        return (_zeros_grad(g),)
+
+
+def sgn(input, *, out=None):
+    """The sign of each element (for real tensors the same as ``sign``)."""
+    res = _sign_result(input)
+    if _state.enabled and input._requires_grad:
+        _record(SgnBackward0(), res, input)
+    return _out(res, out, "sgn")
+
+
+def positive(input):
+    """``input`` itself (``+input``); refused for bool tensors, as in torch."""
+    if input.dtype is _bool:
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
+
+
+class NanToNumBackward0(Node):
+    __slots__ = ()
+
+    def apply(self, g):
+        (x,) = self.saved()
+        return (g * isfinite(x),)
+
+
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
+    """Replace nan, +inf and -inf by ``nan``, ``posinf`` and ``neginf`` (by default
+    zero and the dtype's largest and lowest finite values)."""
+    a = input._data
+    if input.dtype.is_floating_point:
+        info = np.finfo(a.dtype)
+        t = a.dtype.type
+        r = a.copy()
+        r[np.isnan(a)] = t(nan)
+        r[a == np.inf] = info.max if posinf is None else t(posinf)
+        r[a == -np.inf] = info.min if neginf is None else t(neginf)
+    else:
+        r = a.copy()
+    res = _make(r)
+    if _state.enabled and input._requires_grad:
+        node = NanToNumBackward0()
+        node.save(input)
+        _record(node, res, input)
+    return _out(res, out, "nan_to_num")
+
+
+def signbit(input, *, out=None):
+    """True where the sign bit is set (negative numbers, -0.0, negative nan)."""
+    a = input._data
+    if input.dtype.is_floating_point:
+        r = np.signbit(a)
+    elif input.is_signed:
+        r = a < 0
+    else:
+        r = np.zeros(a.shape, np.bool_)
+    return _out(_make(r), out, "signbit")
+
+
+def isposinf(input, *, out=None):
+    """True where the element is +inf."""
+    a = input._data
+    r = np.isposinf(a) if input.dtype.is_floating_point else np.zeros(a.shape, np.bool_)
+    return _out(_make(r), out, "isposinf")
+
+
+def isneginf(input, *, out=None):
+    """True where the element is -inf."""
+    a = input._data
+    r = np.isneginf(a) if input.dtype.is_floating_point else np.zeros(a.shape, np.bool_)
+    return _out(_make(r), out, "isneginf")
+
+
+def isreal(input):
+    """True everywhere: torchless tensors are real."""
+    return _make(np.ones(input._data.shape, np.bool_))
+
+
+# ----------------------------------------------------------------------------
+# more binary math
+
+
+def _need_tensor(x, name, arg, pos):
+    if not isinstance(x, Tensor):
+        raise TypeError(
+            f"{name}(): argument '{arg}' (position {pos}) must be Tensor, not {type(x).__name__}"
+        )
+
+
+def _tensor_method(fn, name=None, arg="other"):
+    """The Tensor method of a function that takes two tensors: torch counts the
+    argument after ``self`` as position 1 in its type error."""
+    name = name or fn.__name__
+
+    def method(self, other, *args, **kwargs):
+        _need_tensor(other, name, arg, 1)
+        return fn(self, other, *args, **kwargs)
+
+    method.__name__ = name
+    method.__doc__ = fn.__doc__
+    return method
+
+
+def _two_tensors(input, other, name, arg="other"):
+    """Operands of a function that takes only tensors, promoted together."""
+    _need_tensor(input, name, "input", 1)
+    _need_tensor(other, name, arg, 2)
+    return operands(input, other)
+
+
+def _to_float(ad, bd, rd, bt):
+    """Promoted operands of a float-valued function: integers and bools go to the
+    default float dtype (a scalar operand stays a Python number)."""
+    if rd.is_floating_point:
+        return ad, bd, rd
+    rd = D._default.dtype
+    return ad.astype(rd.np), (bd.astype(rd.np) if bt is not None else bd), rd
+
+
+def _apply2(fn, ad, bd):
+    try:
+        return fn(ad, bd)
+    except ValueError:
+        raise broadcast_error(np.shape(ad), np.shape(bd)) from None
+
+
+class Atan2Backward0(Node):
+    __slots__ = ()
+
+    def apply(self, g):
+        a, b = self.saved()
+        nf = self.next_functions
+        d = a * a + b * b
+        recip = where(d == 0, 0.0, reciprocal(d))
+        ga = g * b * recip if nf[0][0] is not None else None
+        gb = g * -a * recip if nf[1][0] is not None else None
+        return ga, gb
+
+
+def atan2(input, other, *, out=None):
+    """The angle of the point ``(other, input)``: ``atan(input / other)`` in the right
+    quadrant."""
+    return _atan2(input, other, out, "atan2")
+
+
+def arctan2(input, other, *, out=None):
+    """Alias of ``atan2``."""
+    return _atan2(input, other, out, "arctan2")
+
+
+def _atan2(input, other, out, name):
+    ad, bd, rd, bt = _two_tensors(input, other, name)
+    ad, bd, rd = _to_float(ad, bd, rd, bt)
+    res = _make(_apply2(np.arctan2, ad, bd))
+    if _grad_on(input, bt):
+        node = Atan2Backward0()
+        node.save(input, bt)
+        _record(node, res, input, bt)
+    return _out(res, out, name)
+
+
+class HypotBackward0(Node):
+    __slots__ = ()
+
+    def apply(self, g):
+        a, b = self.saved()
+        r = hypot(a, b)
+        nf = self.next_functions
+        ga = g * a / r if nf[0][0] is not None else None
+        gb = g * b / r if nf[1][0] is not None else None
+        return ga, gb
+
+
+def hypot(input, other, *, out=None):
+    """``sqrt(input**2 + other**2)`` without overflow or underflow on the way."""
+    ad, bd, rd, bt = _two_tensors(input, other, "hypot")
+    if not rd.is_floating_point:
+        raise _not_implemented(rd, "hypot_cpu")
+    res = _make(_apply2(np.hypot, ad, bd))
+    if _grad_on(input, bt):
+        node = HypotBackward0()
+        node.save(input, bt)
+        _record(node, res, input, bt)
+    return _out(res, out, "hypot")
+
+
+class LogaddexpBackward0(Node):
+    __slots__ = ()
+
+    def apply(self, g):
+        a, b = self.saved()
+        nf = self.next_functions
+        ga = g / (exp(b - a) + 1) if nf[0][0] is not None else None
+        gb = g / (exp(a - b) + 1) if nf[1][0] is not None else None
+        return ga, gb
+
+
+class Logaddexp2Backward0(Node):
+    __slots__ = ()
+
+    def apply(self, g):
+        a, b = self.saved()
+        nf = self.next_functions
+        ga = g / (_rpow(b - a, 2.0) + 1) if nf[0][0] is not None else None
+        gb = g / (_rpow(a - b, 2.0) + 1) if nf[1][0] is not None else None
+        return ga, gb
+
+
+def _logaddexp(input, other, out, name, fn, node_cls):
+    ad, bd, rd, bt = _two_tensors(input, other, name)
+    if not rd.is_floating_point:
+        raise _not_implemented(rd, f"{name}_cpu")
+    res = _make(_apply2(fn, ad, bd))
+    if _grad_on(input, bt):
+        node = node_cls()
+        node.save(input, bt)
+        _record(node, res, input, bt)
+    return _out(res, out, name)
+
+
+def logaddexp(input, other, *, out=None):
+    """``log(exp(input) + exp(other))`` without overflow."""
+    return _logaddexp(input, other, out, "logaddexp", np.logaddexp, LogaddexpBackward0)
+
+
+def logaddexp2(input, other, *, out=None):
+    """``log2(2**input + 2**other)`` without overflow."""
+    return _logaddexp(input, other, out, "logaddexp2", np.logaddexp2, Logaddexp2Backward0)
+
+
+class FmaxBackward0(Node):
+    __slots__ = ()
+
+    def apply(self, g):
+        a, b = self.saved()
+        nf = self.next_functions
+        take_a = (a >= b) | isnan(b)  # ties and a nan ``other`` go to ``input``
+        ga = where(take_a, g, 0.0) if nf[0][0] is not None else None
+        gb = where(take_a, 0.0, g) if nf[1][0] is not None else None
+        return ga, gb
+
+
+class FminBackward0(Node):
+    __slots__ = ()
+
+    def apply(self, g):
+        a, b = self.saved()
+        nf = self.next_functions
+        take_a = (a <= b) | isnan(b)
+        ga = where(take_a, g, 0.0) if nf[0][0] is not None else None
+        gb = where(take_a, 0.0, g) if nf[1][0] is not None else None
+        return ga, gb
+
+
+def _fmaxmin(input, other, out, name, fn, node_cls):
+    ad, bd, rd, bt = _two_tensors(input, other, name)
+    res = _make(_apply2(fn, ad, bd))
+    if _grad_on(input, bt):
+        node = node_cls()
+        node.save(input, bt)
+        _record(node, res, input, bt)
+    return _out(res, out, name)
+
+
+def fmax(input, other, *, out=None):
+    """Elementwise maximum that ignores nan (nan only where both are nan)."""
+    return _fmaxmin(input, other, out, "fmax", np.fmax, FmaxBackward0)
+
+
+def fmin(input, other, *, out=None):
+    """Elementwise minimum that ignores nan (nan only where both are nan)."""
+    return _fmaxmin(input, other, out, "fmin", np.fmin, FminBackward0)
+
+
+class CopysignBackward0(Node):
+    """copysign(tensor, tensor): the sign source gets a zero gradient."""
+
+    __slots__ = ()
+
+    def apply(self, g):
+        x, y = self.saved()
+        r = copysign(x, y)  # torch's ratio result / self, nan where self is inf or nan
+        nf = self.next_functions
+        gx = g * where(x == 0, 0.0, r / x) if nf[0][0] is not None else None
+        gy = _zeros_grad(g) if nf[1][0] is not None else None
+        return gx, gy
+
+
+class CopysignBackward1(Node):
+    """copysign(tensor, scalar)."""
+
+    __slots__ = ("scalar",)
+
+    def apply(self, g):
+        (x,) = self.saved()
+        r = copysign(x, self.scalar)
+        return (g * where(x == 0, 0.0, r / x),)
+
+
+def copysign(input, other, *, out=None):
+    """``|input|`` with the sign of ``other`` (a tensor or a number)."""
+    if not isinstance(input, Tensor):
+        raise _invalid_args(
+            "copysign",
+            (input, other),
+            [
+                "Tensor input, Tensor other, *, Tensor out = None",
+                "Tensor input, Number other, *, Tensor out = None",
+            ],
+        )
+    ops = operands(input, other)
+    if ops is None:
+        raise _invalid_args(
+            "copysign",
+            (input, other),
+            [
+                "Tensor input, Tensor other, *, Tensor out = None",
+                "Tensor input, Number other, *, Tensor out = None",
+            ],
+        )
+    ad, bd, rd = _to_float(*ops)
+    bt = ops[3]
+    res = _make(_apply2(np.copysign, ad, bd))
+    if _grad_on(input, bt):
+        if bt is None:
+            node = CopysignBackward1()
+            node.scalar = other
+            node.save(input)
+            _record(node, res, input)
+        else:
+            node = CopysignBackward0()
+            node.save(input, bt)
+            _record(node, res, input, bt)
+    return _out(res, out, "copysign")
+
+
+def _xlogy_array(x, y, dt):
+    # torch: nan where y is nan, else 0 where x is 0, else x * log(y); numbers are cast
+    # to the result dtype first
+    x, y = np.asarray(x, dtype=dt), np.asarray(y, dtype=dt)
+    r = np.multiply(x, np.log(y))
+    r = np.where(x == 0, 0, r)
+    return np.where(np.isnan(y), y, r).astype(dt, copy=False)
+
+
+class XlogyBackward0(Node):
+    """xlogy(tensor, tensor)."""
+
+    __slots__ = ()
+
+    def apply(self, g):
+        x, y = self.saved()
+        nf = self.next_functions
+        gx = gy = None
+        if nf[0][0] is not None:
+            gx = where((x == 0.0) & (y <= 0.0), 0.0, xlogy(g, y))
+        if nf[1][0] is not None:
+            gy = g * x / y
+        return gx, gy
+
+
+class XlogyBackward1(Node):
+    """xlogy(scalar, tensor)."""
+
+    __slots__ = ("scalar",)
+
+    def apply(self, g):
+        (y,) = self.saved()
+        return (g * self.scalar / y,)
+
+
+class XlogyBackward2(Node):
+    """xlogy(tensor, scalar)."""
+
+    __slots__ = ("scalar",)
+
+    def apply(self, g):
+        (x,) = self.saved()
+        y = self.scalar
+        gx = xlogy(g, y)
+        if y <= 0:
+            gx = where(x == 0.0, 0.0, gx)
+        return (gx,)
+
+
+def xlogy(input, other, *, out=None):
+    """``input * log(other)``, zero where ``input`` is zero (unless ``other`` is nan).
+    Either may be a number."""
+    sigs = [
+        "Tensor input, Tensor other, *, Tensor out = None",
+        "Number self, Tensor other, *, Tensor out = None",
+        "Tensor input, Number other, *, Tensor out = None",
+    ]
+    if not isinstance(input, Tensor):
+        if not isinstance(other, Tensor):
+            raise _invalid_args("xlogy", (input, other), sigs)
+        ops = operands(other, input)
+        if ops is None:
+            raise _invalid_args("xlogy", (input, other), sigs)
+        bd, ad, rd = _to_float(*ops)
+        res = _make(_apply2(lambda x, y: _xlogy_array(x, y, rd.np), ad, bd))
+        if _grad_on(other):
+            node = XlogyBackward1()
+            node.scalar = input
+            node.save(other)
+            _record(node, res, other)
+        return _out(res, out, "xlogy")
+    ops = operands(input, other)
+    if ops is None:
+        raise _invalid_args("xlogy", (input, other), sigs)
+    ad, bd, rd = _to_float(*ops)
+    bt = ops[3]
+    res = _make(_apply2(lambda x, y: _xlogy_array(x, y, rd.np), ad, bd))
+    if _grad_on(input, bt):
+        if bt is None:
+            node = XlogyBackward2()
+            node.scalar = other
+            node.save(input)
+            _record(node, res, input)
+        else:
+            node = XlogyBackward0()
+            node.save(input, bt)
+            _record(node, res, input, bt)
+    return _out(res, out, "xlogy")
+
+
+def heaviside(input, values, *, out=None):
+    """The step function: 0 below zero, 1 above, ``values`` at zero (no derivative)."""
+    _need_tensor(input, "heaviside", "input", 1)
+    _need_tensor(values, "heaviside", "values", 2)
+    if input.dtype is not values.dtype:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
+    a, v = input._data, values._data
+    r = _apply2(lambda a, v: np.where(a == 0, v, a > 0), a, v).astype(a.dtype, copy=False)
+    res = _make(r)
+    if _grad_on(input, values):
+        grads = [t for t in (input, values) if t._requires_grad]
+        _record_not_implemented("heaviside", res, *grads)
+    return _out(res, out, "heaviside")
+
+
+def float_power(input, exponent, *, out=None):
+    """``input ** exponent`` computed in float64 (both converted first)."""
+    if isinstance(exponent, Tensor):
+        if exponent.dtype is not D.float64:
+            exponent = to_copy(exponent, D.float64)
+    elif not isinstance(input, Tensor):
+        raise _invalid_args(
+            "float_power",
+            (input, exponent),
+            [
+                "Tensor input, Tensor exponent, *, Tensor out = None",
+                "Number self, Tensor exponent, *, Tensor out = None",
+                "Tensor input, Number exponent, *, Tensor out = None",
+            ],
+        )
+    else:
+        exponent = float(exponent)
+    if isinstance(input, Tensor):
+        if input.dtype is not D.float64:
+            input = to_copy(input, D.float64)
+        return pow(input, exponent, out=out)
+    return _out(_rpow(exponent, float(input)), out, "float_power")
+
+
+def _float_power_(self, exponent):
+    if self.dtype is not D.float64:
+        raise RuntimeError(
+            f"the base given to float_power_ has dtype {_short(self.dtype)} but the "
+            "operation's result requires dtype Double"
+        )
+    return apply_inplace(self, float_power, exponent)
+
+
+# ----------------------------------------------------------------------------
+# lerp, addcmul, addcdiv: torch's CPU kernels fuse the multiply-add (measured bit for
+# bit): lerp is fma(w, end - start, start) for |w| < 0.5, else fma(w - 1, end - start,
+# end); addcmul is fma(value * t1, t2, input); addcdiv is input + (value * t1) / t2.
+# float16 computes in float32 and rounds once.
+
+_CPP_NAMES = {
+    "float32": "float",
+    "float64": "double",
+    "float16": "c10::Half",
+    "int64": "long int",
+    "int32": "int",
+    "int16": "short int",
+    "int8": "signed char",
+    "uint8": "unsigned char",
+    "bool": "bool",
+}
+
+
+def _short(dt):
+    """The scalar type name of torch's messages: Float, Long, Bool..."""
+    return dt._legacy[:-6]
+
+
+def _type_name(x):
+    return "Tensor" if isinstance(x, Tensor) else type(x).__name__
+
+
+def _invalid_args(name, args, sigs):
+    """torch's type error for arguments that match no signature of ``name``."""
+    got = ", ".join(_type_name(a) for a in args)
+    lines = "".join(f" * ({s})\n" for s in sigs)
+    return TypeError(
+        f"{name}() received an invalid combination of arguments - got ({got}), but expected "
+        f"one of:\n{lines}"
+    )
+
+
+def _opmath(a):
+    return a.astype(np.float32) if a.dtype == _f16 else a
+
+
+def _lerp_array(s, e, w):
+    """lerp of arrays (``w`` an array or a number), as torch's CPU kernel rounds it."""
+    from .._fma import fma
+
+    dt = s.dtype
+    s, e = _opmath(s), _opmath(e)
+    ct = s.dtype.type
+    diff = e - s
+    if isinstance(w, np.ndarray):
+        w = _opmath(w).astype(s.dtype, copy=False)
+        small = np.abs(w) < 0.5
+        r = fma(np.where(small, w, w - ct(1)), diff, np.where(small, s, e))
+    else:
+        w = ct(w)
+        r = fma(diff, w, s) if builtins.abs(w) < 0.5 else fma(diff, w - ct(1), e)
+    return r if r.dtype == dt else r.astype(dt)
+
+
+class LerpBackward0(Node):
+    """lerp with a scalar weight."""
+
+    __slots__ = ("weight",)
+
+    def apply(self, g):
+        w = self.weight
+        nf = self.next_functions
+        gs = g * (1 - w) if nf[0][0] is not None else None
+        ge = g * w if nf[1][0] is not None else None
+        return gs, ge
+
+
+class LerpBackward1(Node):
+    """lerp with a tensor weight."""
+
+    __slots__ = ()
+
+    def apply(self, g):
+        s, e, w = self.saved()
+        nf = self.next_functions
+        gs = g * (1 - w) if nf[0][0] is not None else None
+        ge = g * w if nf[1][0] is not None else None
+        gw = g * (e - s) if nf[2][0] is not None else None
+        return gs, ge, gw
+
+
+def lerp(input, end, weight, *, out=None):
+    """``input + weight * (end - input)``; ``weight`` a number or a tensor, all
+    broadcast together. ``input`` and ``end`` (and a weight with dims) share a dtype."""
+    scalar_w = not isinstance(weight, Tensor)
+    if (
+        not isinstance(input, Tensor)
+        or not isinstance(end, Tensor)
+        or (scalar_w and (isinstance(weight, str) or not isinstance(weight, (int, float))))
+    ):
+        raise _invalid_args(
+            "lerp",
+            (input, end, weight),
+            [
+                "Tensor input, Tensor end, Tensor weight, *, Tensor out = None",
+                "Tensor input, Tensor end, Number weight, *, Tensor out = None",
+            ],
+        )
+    dt = input.dtype
+    for t, arg in ((end, "end"), (weight, "weight")):
+        if isinstance(t, Tensor) and t.dtype is not dt and (arg == "end" or t._data.ndim):
+            raise RuntimeError(
+                f"expected dtype {_CPP_NAMES[dt.name]} for `{arg}` but got dtype "
+                f"{_CPP_NAMES[t.dtype.name]}"
+            )
+    if not dt.is_floating_point:
+        raise _not_implemented(dt, "lerp_kernel_scalar" if scalar_w else "lerp_kernel_tensor")
+    s, e = input._data, end._data
+    w = weight if scalar_w else weight._data
+    shapes = [s.shape, e.shape] + ([] if scalar_w else [w.shape])
+    try:
+        shape = np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise broadcast_error(*shapes) from None
+    if s.shape != shape:
+        s = np.broadcast_to(s, shape)
+    if e.shape != shape:
+        e = np.broadcast_to(e, shape)
+    res = _make(np.asarray(_lerp_array(s, e, w)))
+    if scalar_w:
+        if _grad_on(input, end):
+            node = LerpBackward0()
+            node.weight = weight
+            _record(node, res, input, end)
+    elif _grad_on(input, end, weight):
+        node = LerpBackward1()
+        node.save(input, end, weight)
+        _record(node, res, input, end, weight)
+    return _out(res, out, "lerp")
+
+
+def _addc_method(fn):
+    """The Tensor method of addcmul/addcdiv (its type errors count from ``tensor1``)."""
+    name = fn.__name__
+
+    def method(self, tensor1, tensor2, *, value=1):
+        _need_tensor(tensor1, name, "tensor1", 1)
+        _need_tensor(tensor2, name, "tensor2", 2)
+        return fn(self, tensor1, tensor2, value=value)
+
+    method.__name__ = name
+    method.__doc__ = fn.__doc__
+    return method
+
+
+def _three(input, tensor1, tensor2, name):
+    _need_tensor(input, name, "input", 1)
+    _need_tensor(tensor1, name, "tensor1", 2)
+    _need_tensor(tensor2, name, "tensor2", 3)
+    rd = D.result_type(input, tensor1, tensor2)
+    shapes = (input._data.shape, tensor1._data.shape, tensor2._data.shape)
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise broadcast_error(*shapes) from None
+    return rd, *(t._data.astype(rd.np, copy=False) for t in (input, tensor1, tensor2))
+
+
+class AddcmulBackward0(Node):
+    __slots__ = ("value",)
+
+    def apply(self, g):
+        t1, t2 = self.saved()
+        v = self.value
+        nf = self.next_functions
+        g1 = g * (t2 * v) if nf[1][0] is not None else None
+        g2 = g * (t1 * v) if nf[2][0] is not None else None
+        return g, g1, g2
+
+
+def addcmul(input, tensor1, tensor2, *, value=1, out=None):
+    """``input + value * tensor1 * tensor2``."""
+    from .._fma import fma
+
+    rd, a, b, c = _three(input, tensor1, tensor2, "addcmul")
+    if rd is _bool:
+        raise _not_implemented(rd, "addcmul_cpu_out")
+    if rd.is_floating_point:
+        dt = a.dtype
+        a, b, c = _opmath(a), _opmath(b), _opmath(c)
+        v = a.dtype.type(value)
+        r = fma(b if v == 1 else b * v, c, a)
+        if r.dtype != dt:
+            r = r.astype(dt)
+    else:
+        v = np.asarray(int(value), dtype=np.int64).astype(rd.np)  # wraps, as torch casts
+        r = a + v * b * c
+    res = _make(np.asarray(r, dtype=rd.np))
+    if _grad_on(input, tensor1, tensor2):
+        node = AddcmulBackward0()
+        node.value = value
+        node.save(tensor1 if tensor2._requires_grad else None, tensor2)
+        _record(node, res, input, tensor1, tensor2)
+    return _out(res, out, "addcmul")
+
+
+class AddcdivBackward0(Node):
+    __slots__ = ("value",)
+
+    def apply(self, g):
+        t1, t2 = self.saved()
+        v = self.value
+        nf = self.next_functions
+        g1 = g * (v / t2) if nf[1][0] is not None else None
+        g2 = -g * (v * t1 / (t2 * t2)) if nf[2][0] is not None else None
+        return g, g1, g2
+
+
+_ADDCDIV_INT = (
+    "Integer division with addcdiv is no longer supported, and in a future  release addcdiv "
+    "will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can "
+    "be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for "
+    "integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future "
+    "addcdiv behavior is just the latter implementation: (input + value * tensor1 / "
+    "tensor2), for all dtypes."
+)
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
+    """``input + value * tensor1 / tensor2``."""
+    for i, (t, arg) in enumerate(((input, "input"), (tensor1, "tensor1"), (tensor2, "tensor2"))):
+        _need_tensor(t, "addcdiv", arg, i + 1)
+    if not tensor1.dtype.is_floating_point and not tensor2.dtype.is_floating_point:
+        raise RuntimeError(_ADDCDIV_INT)
+    rd, a, b, c = _three(input, tensor1, tensor2, "addcdiv")
+    dt = a.dtype
+    a, b, c = _opmath(a), _opmath(b), _opmath(c)
+    v = a.dtype.type(value)
+    r = a + (b * v if v != 1 else b) / c
+    res = _make(np.asarray(r, dtype=dt))
+    if _grad_on(input, tensor1, tensor2):
+        node = AddcdivBackward0()
+        node.value = value
+        node.save(tensor1 if tensor2._requires_grad else None, tensor2)
+        _record(node, res, input, tensor1, tensor2)
+    return _out(res, out, "addcdiv")
+
+
+# ----------------------------------------------------------------------------
+# clamp_min, clamp_max
+
+
+class ClampMinBackward0(Node):
+    __slots__ = ("bound",)
+
+    def apply(self, g):
+        (x,) = self.saved()
+        return (where(x >= self.bound, g, 0.0),)
+
+
+class ClampMaxBackward0(Node):
+    __slots__ = ("bound",)
+
+    def apply(self, g):
+        (x,) = self.saved()
+        return (where(x <= self.bound, g, 0.0),)
+
+
+class ClampMinBackward1(Node):
+    __slots__ = ()
+
+    def apply(self, g):
+        x, m = self.saved()
+        nf = self.next_functions
+        gx = where(x >= m, g, 0.0) if nf[0][0] is not None else None
+        gm = where(x < m, g, 0.0) if nf[1][0] is not None else None
+        return gx, gm
+
+
+class ClampMaxBackward1(Node):
+    __slots__ = ()
+
+    def apply(self, g):
+        x, m = self.saved()
+        nf = self.next_functions
+        gx = where(x <= m, g, 0.0) if nf[0][0] is not None else None
+        gm = where(x > m, g, 0.0) if nf[1][0] is not None else None
+        return gx, gm
+
+
+def _clamp_one(input, bound, is_min, out):
+    name = "clamp_min" if is_min else "clamp_max"
+    arg = "min" if is_min else "max"
+    if not isinstance(input, Tensor) or not (
+        isinstance(bound, Tensor) or isinstance(bound, (int, float))
+    ):
+        raise _invalid_args(
+            name,
+            (input, bound),
+            [
+                f"Tensor input, Tensor {arg}, *, Tensor out = None",
+                f"Tensor input, Number {arg}, *, Tensor out = None",
+            ],
+        )
+    lo, hi = (bound, None) if is_min else (None, bound)
+    res = clamp(
+        input.detach(),
+        lo.detach() if isinstance(lo, Tensor) else lo,
+        hi.detach() if isinstance(hi, Tensor) else hi,
+    )
+    if _grad_on(input, bound if isinstance(bound, Tensor) else None):
+        if isinstance(bound, Tensor):
+            node = ClampMinBackward1() if is_min else ClampMaxBackward1()
+            node.save(input, bound)
+            _record(node, res, input, bound)
+        else:
+            node = ClampMinBackward0() if is_min else ClampMaxBackward0()
+            node.bound = bound
+            node.save(input)
+            _record(node, res, input)
+    return _out(res, out, name)
+
+
+def clamp_min(input, min, *, out=None):
+    """``max(input, min)`` elementwise (nan propagates)."""
+    return _clamp_one(input, min, True, out)
+
+
+def clamp_max(input, max, *, out=None):
+    """``min(input, max)`` elementwise (nan propagates)."""
+    return _clamp_one(input, max, False, out)
+
+
+# ----------------------------------------------------------------------------
+# shifts
+
+
+def _shift_array(a, b, left):
+    """torch's shifts: a shift by a negative amount or by the width or more gives 0
+    (left) or the sign fill (right)."""
+    b = np.asarray(b, dtype=a.dtype)
+    bits = a.dtype.itemsize * 8
+    signed = a.dtype.kind == "i"
+    neg = (b.astype(np.int8) if a.dtype == np.uint8 else b) < 0
+    if left:
+        bad = neg | (b >= bits)
+        r = np.left_shift(a, np.where(bad, 0, b))
+        return np.where(bad, 0, r).astype(r.dtype, copy=False)
+    top = bits - 1 if signed else bits
+    bad = neg | (b >= top)
+    r = np.right_shift(a, np.where(bad, bits - 1 if signed else 0, b))
+    if not signed:
+        r = np.where(bad, 0, r).astype(r.dtype, copy=False)
+    return r
+
+
+def _shift(input, other, left, out):
+    name = "bitwise_left_shift" if left else "bitwise_right_shift"
+    if not isinstance(input, Tensor):
+        if not isinstance(other, Tensor):
+            return NotImplemented
+        input = Tensor._scalar_like(input, other)
+    ops = operands(input, other)
+    if ops is None:
+        return NotImplemented
+    ad, bd, rd, bt = ops
+    if rd._cat != D._INT:
+        raise _not_implemented(rd, "lshift_cpu" if left else "rshift_cpu")
+    res = _make(_apply2(lambda a, b: _shift_array(a, b, left), ad, bd))
+    return _out(res, out, name)
+
+
+def bitwise_left_shift(input, other, *, out=None):
+    """``input << other`` for integers (no wrap-around of the shift amount)."""
+    return _shift(input, other, True, out)
+
+
+def bitwise_right_shift(input, other, *, out=None):
+    """``input >> other`` for integers, arithmetic (sign-filling) for signed types."""
+    return _shift(input, other, False, out)
+
+
+def _rlshift(self, other):
+    return _shift(other, self, True, None)
+
+
+def _rrshift(self, other):
+    return _shift(other, self, False, None)
+
+
+# ----------------------------------------------------------------------------
+# closeness and equality
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """``|input - other| <= atol + rtol * |other|`` elementwise (infinities close to
+    themselves; nan to nan only with ``equal_nan``)."""
+    _need_tensor(input, "isclose", "input", 1)
+    _need_tensor(other, "isclose", "other", 2)
+    if input.dtype is not other.dtype:
+        raise RuntimeError(f"{_short(input.dtype)} did not match {_short(other.dtype)}")
+    if rtol < 0:
+        raise RuntimeError(f"rtol must be greater than or equal to zero, but got {rtol:g}")
+    if atol < 0:
+        raise RuntimeError(f"atol must be greater than or equal to zero, but got {atol:g}")
+    a, b = input._data, other._data
+    close = _apply2(np.equal, a, b)
+    fp = input.dtype.is_floating_point
+    if equal_nan and fp:
+        close |= np.isnan(a) & np.isnan(b)
+    if rtol == 0 and atol == 0:
+        return _make(close)
+    if fp:
+        ft = a.dtype.type
+        allowed = ft(atol) + np.abs(ft(rtol) * b)
+        actual = np.abs(a - b)
+    else:  # the difference in the default float dtype, not wrapping around
+        fd = D._default.dtype.np
+        ft = fd.type
+        a, b = a.astype(fd), b.astype(fd)
+        allowed = ft(atol) + np.abs(ft(rtol) * b)
+        actual = np.abs(a - b)
+    close |= np.isfinite(actual) & (actual <= allowed)
+    return _make(close)
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """True when every element of ``input`` is close to ``other`` (see ``isclose``)."""
+    return builtins.bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
+
+
+def equal(input, other):
+    """True when both have the same shape and the same values."""
+    _need_tensor(input, "equal", "input", 1)
+    _need_tensor(other, "equal", "other", 2)
+    a, b = input._data, other._data
+    if a.shape != b.shape:
+        return False
+    return builtins.bool(np.array_equal(a, b))
+
+
+# ----------------------------------------------------------------------------
 # casts
 
 
@@ -1336,8 +2914,8 @@ TENSOR_METHODS = {
     "sign": sign,
     "clamp": clamp,
     "clip": clamp,
-    "maximum": maximum,
-    "minimum": minimum,
+    "maximum": _tensor_method(maximum),
+    "minimum": _tensor_method(minimum),
     "eq": eq,
     "ne": ne,
     "lt": lt,
@@ -1355,4 +2933,116 @@ TENSOR_METHODS = {
     "isnan": isnan,
     "isinf": isinf,
     "isfinite": isfinite,
+    "exp2": exp2,
+    "expm1": expm1,
+    "log2": log2,
+    "log10": log10,
+    "log1p": log1p,
+    "tan": tan,
+    "asin": asin,
+    "acos": acos,
+    "atan": atan,
+    "arcsin": arcsin,
+    "arccos": arccos,
+    "arctan": arctan,
+    "sinh": sinh,
+    "cosh": cosh,
+    "asinh": asinh,
+    "acosh": acosh,
+    "atanh": atanh,
+    "arcsinh": arcsinh,
+    "arccosh": arccosh,
+    "arctanh": arctanh,
+    "deg2rad": deg2rad,
+    "rad2deg": rad2deg,
+    "logit": logit,
+    "erfc": erfc,
+    "erfinv": erfinv,
+    "floor": floor,
+    "ceil": ceil,
+    "round": round,
+    "trunc": trunc,
+    "fix": fix,
+    "frac": frac,
+    "sgn": sgn,
+    "nan_to_num": nan_to_num,
+    "positive": positive,
+    "signbit": signbit,
+    "isposinf": isposinf,
+    "isneginf": isneginf,
+    "isreal": isreal,
+    "copysign": copysign,
+    "xlogy": xlogy,
+    "float_power": float_power,
+    "lerp": lerp,
+    "addcmul": _addc_method(addcmul),
+    "addcdiv": _addc_method(addcdiv),
+    "clamp_min": clamp_min,
+    "clamp_max": clamp_max,
+    "bitwise_left_shift": bitwise_left_shift,
+    "bitwise_right_shift": bitwise_right_shift,
+    "atan2": _tensor_method(atan2),
+    "arctan2": _tensor_method(arctan2),
+    "hypot": _tensor_method(hypot),
+    "logaddexp": _tensor_method(logaddexp),
+    "logaddexp2": _tensor_method(logaddexp2),
+    "fmax": _tensor_method(fmax),
+    "fmin": _tensor_method(fmin),
+    "isclose": _tensor_method(isclose),
+    "allclose": _tensor_method(allclose),
+    "equal": _tensor_method(equal),
+    "heaviside": _tensor_method(heaviside, arg="values"),
+    "exp2_": inplace_variant(exp2),
+    "expm1_": inplace_variant(expm1),
+    "log2_": inplace_variant(log2),
+    "log10_": inplace_variant(log10),
+    "log1p_": inplace_variant(log1p),
+    "tan_": inplace_variant(tan),
+    "asin_": inplace_variant(asin),
+    "acos_": inplace_variant(acos),
+    "atan_": inplace_variant(atan),
+    "arcsin_": inplace_variant(arcsin),
+    "arccos_": inplace_variant(arccos),
+    "arctan_": inplace_variant(arctan),
+    "sinh_": inplace_variant(sinh),
+    "cosh_": inplace_variant(cosh),
+    "asinh_": inplace_variant(asinh),
+    "acosh_": inplace_variant(acosh),
+    "atanh_": inplace_variant(atanh),
+    "arcsinh_": inplace_variant(arcsinh),
+    "arccosh_": inplace_variant(arccosh),
+    "arctanh_": inplace_variant(arctanh),
+    "deg2rad_": inplace_variant(deg2rad),
+    "rad2deg_": inplace_variant(rad2deg),
+    "logit_": inplace_variant(logit),
+    "erfc_": inplace_variant(erfc),
+    "erfinv_": inplace_variant(erfinv),
+    "floor_": inplace_variant(floor),
+    "ceil_": inplace_variant(ceil),
+    "round_": inplace_variant(round),
+    "trunc_": inplace_variant(trunc),
+    "fix_": inplace_variant(fix),
+    "frac_": inplace_variant(frac),
+    "sgn_": inplace_variant(sgn),
+    "nan_to_num_": inplace_variant(nan_to_num),
+    "copysign_": inplace_variant(copysign),
+    "xlogy_": inplace_variant(xlogy),
+    "lerp_": inplace_variant(lerp),
+    "addcmul_": inplace_variant(addcmul),
+    "addcdiv_": inplace_variant(addcdiv),
+    "clamp_min_": inplace_variant(clamp_min),
+    "clamp_max_": inplace_variant(clamp_max),
+    "bitwise_left_shift_": inplace_variant(bitwise_left_shift),
+    "bitwise_right_shift_": inplace_variant(bitwise_right_shift),
+    "atan2_": inplace_variant(atan2),
+    "arctan2_": inplace_variant(arctan2),
+    "hypot_": inplace_variant(hypot),
+    "heaviside_": inplace_variant(heaviside),
+    "float_power_": _float_power_,
+    "__lshift__": bitwise_left_shift,
+    "__rlshift__": _rlshift,
+    "__ilshift__": inplace_variant(bitwise_left_shift),
+    "__rshift__": bitwise_right_shift,
+    "__rrshift__": _rrshift,
+    "__irshift__": inplace_variant(bitwise_right_shift),
 }
