@@ -1103,3 +1103,4 @@ def _log_softmax(input, dim, dtype=None):
 Tensor.softmax = _softmax
 Tensor.log_softmax = _log_softmax
 Tensor.erf = _act.erf
+Tensor.erf_ = _inplace.inplace_variant(_act.erf)

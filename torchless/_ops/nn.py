@@ -10,10 +10,10 @@ import numpy as np
 from .._tensor import Tensor, _make, _record, _state
 from ..autograd.graph import Node
 from ._common import operands
-from .linalg import addmm, matmul
+from .linalg import addmm, einsum, matmul
 from .shape import t
 
-__all__ = ["linear", "mse_loss"]
+__all__ = ["linear", "bilinear", "mse_loss"]
 
 
 def linear(input, weight, bias=None):
@@ -36,6 +36,67 @@ def linear(input, weight, bias=None):
     shape = input.shape
     flat = input.reshape(-1, shape[-1])
     return addmm(bias, flat, wt).view(*shape[:-1], weight.shape[0])
+
+
+class TrilinearBackward0(Node):
+    """d ``y[n, o] = x1[n, i] W[o, i, j] x2[n, j]``: one einsum per operand."""
+
+    __slots__ = ()
+
+    def apply(self, g):
+        x1, w, x2 = self.saved()
+        nf = self.next_functions
+        g1 = einsum("no,oij,nj->ni", g, w, x2) if nf[0][0] is not None else None
+        gw = einsum("no,ni,nj->oij", g, x1, x2) if nf[1][0] is not None else None
+        g2 = einsum("no,oij,ni->nj", g, w, x1) if nf[2][0] is not None else None
+        return g1, gw, g2
+
+
+def bilinear(input1, input2, weight, bias=None):
+    """``y = x1^T A x2 + b`` for each of ``weight``'s output features: ``input1``
+    ``(*, in1)``, ``input2`` ``(*, in2)``, ``weight`` ``(out, in1, in2)``, ``bias``
+    ``(out,)``; computed as torch's ``_trilinear`` on the flattened batch."""
+    if input1.ndim != input2.ndim:
+        raise RuntimeError(
+            f"bilinear(): input dimensions do not match: got {input1.ndim} and {input2.ndim}"
+        )
+    for i in range(input1.ndim - 1):
+        if input1.shape[i] != input2.shape[i]:
+            raise RuntimeError(
+                f"bilinear(): input batch dimensions do not match at dim {i}: got "
+                f"{input1.shape[i]} and {input2.shape[i]}"
+            )
+    if input1.shape[-1] != weight.shape[1]:
+        raise RuntimeError(
+            f"bilinear(): input1 size does not match weight size: got {input1.shape[-1]} but "
+            f"expected {weight.shape[1]}"
+        )
+    if input2.shape[-1] != weight.shape[2]:
+        raise RuntimeError(
+            f"bilinear(): input2 size does not match weight size: got {input2.shape[-1]} but "
+            f"expected {weight.shape[2]}"
+        )
+    if bias is not None and bias.shape[0] != weight.shape[0]:
+        raise RuntimeError(
+            f"bilinear(): bias size does not match weight size: got {bias.shape[0]} but "
+            f"expected {weight.shape[0]}"
+        )
+    out_shape = tuple(input1.shape[:-1]) + (weight.shape[0],)
+    x1 = input1.reshape(-1, input1.shape[-1])
+    x2 = input2.reshape(-1, input2.shape[-1])
+    if not (x1.dtype is weight.dtype is x2.dtype):
+        raise RuntimeError(
+            f"expected scalar type {x1.dtype._legacy[:-6]} but found "
+            f"{(weight.dtype if weight.dtype is not x1.dtype else x2.dtype)._legacy[:-6]}"
+        )
+    r = np.einsum("ni,oij,nj->no", x1._data, weight._data, x2._data, optimize=True)
+    res = _make(np.asarray(r, dtype=x1._data.dtype))
+    if _state.enabled and (x1._requires_grad or weight._requires_grad or x2._requires_grad):
+        node = TrilinearBackward0()
+        node.save(x1, weight, x2)
+        _record(node, res, x1, weight, x2)
+    out = res.reshape(out_shape)
+    return out if bias is None else out + bias
 
 
 _REDUCTIONS = ("none", "mean", "sum")

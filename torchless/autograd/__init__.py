@@ -147,6 +147,8 @@ def grad(
         allow_unused = materialize_grads
     if retain_graph is None:
         retain_graph = create_graph
+    if not inputs:
+        raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
     roots, grads = _root_grads(outputs, grad_outputs)
     edges = [_input_edge(t) for t in inputs]
     results = run_backward(

@@ -21,4 +21,8 @@ __all__ = [
     "vector_to_parameters",
 ]
 
+from . import rnn
+
+__all__ += ["rnn"]
+
 __getattr__ = missing_attribute_getattr(__name__)
