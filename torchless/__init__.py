@@ -66,6 +66,9 @@ from .autograd.grad_mode import (
 )
 
 from . import autograd, func, nn, optim, random, utils  # noqa: E402  (they import the names above)
+from . import serialization  # noqa: E402
+from .serialization import load, save  # noqa: E402
+from .utils.dlpack import from_dlpack  # noqa: E402
 
 
 class layout:

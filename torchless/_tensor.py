@@ -470,9 +470,21 @@ class Tensor:
 
     def __array__(self, dtype=None, copy=None):
         arr = self._host()
-        if dtype is not None:
-            arr = arr.astype(dtype, copy=False)
-        return arr
+        if dtype is not None and arr.dtype != dtype:
+            return arr.astype(dtype)
+        return arr.copy() if copy else arr
+
+    def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
+        from .utils.dlpack import tensor_dlpack  # lazily: torchless.utils imports Tensor
+
+        return tensor_dlpack(
+            self, stream=stream, max_version=max_version, dl_device=dl_device, copy=copy
+        )
+
+    def __dlpack_device__(self) -> tuple[int, int]:
+        from .utils.dlpack import tensor_dlpack_device
+
+        return tensor_dlpack_device(self)
 
     def __len__(self) -> int:
         if self._data.ndim == 0:
