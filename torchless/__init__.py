@@ -66,7 +66,8 @@ from .autograd.grad_mode import (
 )
 
 from . import autograd, func, nn, optim, random, utils  # noqa: E402  (they import the names above)
-from . import serialization  # noqa: E402
+from . import linalg, serialization  # noqa: E402
+from ._ops.nn import bilinear  # noqa: E402
 from .serialization import load, save  # noqa: E402
 from .utils.dlpack import from_dlpack  # noqa: E402
 

@@ -15,7 +15,7 @@ import math
 import numpy as np
 
 from .. import _dtype as D
-from .._tensor import _make, _record, _state, wrap_dim
+from .._tensor import Tensor, _make, _record, _state, wrap_dim
 from ..autograd.graph import Node
 from ._common import broadcast_error
 from .linalg import _pnorm_array, norm_p, vector_norm
@@ -90,6 +90,18 @@ _MODES = {
 }
 
 
+def _kept(res):
+    """An alias of an output for its node to save (sharing its version counter)."""
+    if res._vc is None:
+        res._vc = [0]
+    return Tensor._alias(res)
+
+
+def _relinked(out, node):
+    """A saved output, leading back to its node when the backward builds a graph."""
+    return Tensor._alias(out, grad_fn=node) if _state.enabled else out
+
+
 def _dist_grad(g, diff, dist, p):
     """The gradient of ``||diff||_p`` (along the last dim, ``dist``) for incoming ``g``,
     as torch's ``_cdist_backward`` writes it for each ``p``."""
@@ -118,6 +130,7 @@ class CdistBackward0(Node):
 
     def apply(self, g):
         x1, x2, dist = self.saved()
+        dist = _relinked(dist, self)
         diff = x1.unsqueeze(-2) - x2.unsqueeze(-3)
         t = _dist_grad(g, diff, dist, self.p)
         nf = self.next_functions
@@ -133,6 +146,7 @@ class EuclideanDistBackward0(Node):
 
     def apply(self, g):
         x1, x2, res = self.saved()
+        res = _relinked(res, self)
         ratio = where(res == 0, 0.0, g / res)
         nf = self.next_functions
         g1 = g2 = None
@@ -157,7 +171,7 @@ def _euclidean_dist(x1, x2):
     res = _make(np.asarray(r, dtype=a.dtype))
     if _state.enabled and (x1._requires_grad or x2._requires_grad):
         node = EuclideanDistBackward0()
-        node.save(x1, x2, type(res)._alias(res))
+        node.save(x1, x2, _kept(res))
         _record(node, res, x1, x2)
     return res
 
@@ -211,7 +225,7 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     if _state.enabled and (x1._requires_grad or x2._requires_grad):
         node = CdistBackward0()
         node.p = float(p)
-        node.save(e1, e2, type(res)._alias(res))
+        node.save(e1, e2, _kept(res))
         _record(node, res, x1, x2)  # the engine sums the gradients over broadcast batches
     return res
 
@@ -259,6 +273,7 @@ class PdistBackward0(Node):
 
     def apply(self, g):
         x, dist = self.saved()
+        dist = _relinked(dist, self)
         n = x.shape[0]
         diff = _gather_rows(x, self.i) - _gather_rows(x, self.j)
         t = _dist_grad(g, diff, dist, self.p)
@@ -285,7 +300,7 @@ def pdist(input, p=2):
     if _state.enabled and input._requires_grad:
         node = PdistBackward0()
         node.p, node.i, node.j = float(p), i, j
-        node.save(input, type(res)._alias(res))
+        node.save(input, _kept(res))
         _record(node, res, input)
     return res
 

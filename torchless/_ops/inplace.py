@@ -99,9 +99,7 @@ def _guard(t: Tensor) -> bool:
         raise RuntimeError(_VIEW_LEAF_MSG)
     fn = t.grad_fn
     if fn is not None and fn.name() in _MULTI_VIEW_NODES:
-        raise RuntimeError(
-            _MULTI_VIEW_MSG.format(nr=t._out_nr, fn=fn.name()[: -len("Backward0")])
-        )
+        raise RuntimeError(_MULTI_VIEW_MSG.format(nr=t._out_nr, fn=fn.name()[: -len("Backward0")]))
     return True
 
 
@@ -247,7 +245,7 @@ def regenerate_views(base: Tensor) -> None:
     if not refs:
         return
     node = base.grad_fn
-    live = []
+    live = _Views()
     for r in refs:
         v = r()
         if v is not None:
@@ -256,6 +254,7 @@ def regenerate_views(base: Tensor) -> None:
                 continue  # already re-created from this node
             if node is not None:
                 _regenerate(v, node)
+    live.cap = max(64, 2 * len(live))
     ex["views"] = live
 
 
@@ -266,15 +265,30 @@ def track_view(v: Tensor) -> Tensor:
     if base is not None and base.grad_fn is not None:
         ex = base._extra
         if ex is None:
-            ex = base._extra = {}
+            base._extra = {"views": _Views((_ref(v),))}
+            return v
         refs = ex.get("views")
         if refs is None:
-            ex["views"] = [weakref.ref(v)]
+            ex["views"] = _Views((_ref(v),))
         else:
-            refs.append(weakref.ref(v))
-            if len(refs) & 255 == 0:  # drop the dead ones now and then
-                ex["views"] = [r for r in refs if r() is not None]
+            refs.append(_ref(v))
+            if len(refs) >= refs.cap:  # drop the dead ones, amortised O(1)
+                refs[:] = [r for r in refs if r() is not None]
+                refs.cap = max(64, 2 * len(refs))
     return v
+
+
+_ref = weakref.ref
+
+
+class _Views(list):
+    """Weak references to a base's views, pruned when ``cap`` is reached."""
+
+    __slots__ = ("cap",)
+
+    def __init__(self, items=()):
+        super().__init__(items)
+        self.cap = 64
 
 
 def inplace_variant(fn):

@@ -166,10 +166,20 @@ def _matmul(input, other, name=None):
                 f"[{b.shape[0]}] to have the same number of elements, but got {a.shape[0]} "
                 f"and {b.shape[0]} elements respectively"
             )
-        if a.ndim == 2 and b.ndim == 1:
+        if a.ndim >= 2 and b.ndim == 1:  # mv, on the folded batch
+            rows = int(np.prod(a.shape[:-1]))
             raise RuntimeError(
-                f"size mismatch, got input ({a.shape[0]}), mat ({a.shape[0]}x"
-                f"{a.shape[1]}), vec ({b.shape[0]})"
+                f"size mismatch, got input ({rows}), mat ({rows}x{ka}), vec ({b.shape[0]})"
+            )
+        if b.ndim >= 3 or (a.ndim >= 3 and b.ndim != 2):  # bmm on the broadcast batch
+            try:
+                batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+            except ValueError:
+                raise broadcast_error(a.shape[:-2], b.shape[:-2]) from None
+            n = int(np.prod(batch))
+            raise RuntimeError(
+                "Expected size for first two dimensions of batch2 tensor to be: "
+                f"[{n}, {ka}] but got: [{n}, {kb}]."
             )
         sa = "x".join(map(str, a.shape if a.ndim == 2 else (int(np.prod(a.shape[:-1])), ka)))
         sb = "x".join(
@@ -535,13 +545,15 @@ def _einsum_terms(equation, nops):
         while i < len(text):
             c = text[i]
             if c == ".":
-                if text[i : i + 3] != "..." or _ELL in cur:
+                k = len(terms)
+                if text[i : i + 3] != "...":
                     raise RuntimeError(
-                        "einsum(): found '.' for operand "
-                        f"{len(terms)} that is not part of any ellipsis"
-                        if text[i : i + 3] != "..."
-                        else f"einsum(): found '.' for operand {len(terms)} for which an "
-                        "ellipsis was already found"
+                        f"einsum(): found '.' for operand {k} that is not part of any ellipsis"
+                    )
+                if _ELL in cur:
+                    raise RuntimeError(
+                        f"einsum(): found '.' for operand {k} for which an ellipsis was already "
+                        "found"
                     )
                 cur.append(_ELL)
                 i += 3
@@ -652,7 +664,17 @@ def _einsum_plan(equation, shapes):
         name = "SumBackward1" if summed else "PermuteBackward0"
     else:
         name = "ViewBackward0" if summed else "MulBackward0"
-    return ins, outl, sizes, spare, targets, name
+    eq = ",".join(ins) + "->" + outl
+    # NumPy's plain loop over every label is the fastest for small problems; larger ones
+    # go through its contraction path (pairwise BLAS products), found once per shape
+    cost = 1
+    for n in sizes.values():
+        cost *= n
+    path = False
+    if len(ins) > 1 and cost > 20000:
+        dummies = [np.broadcast_to(np.zeros((), np.float32), tg) for tg in targets]
+        path = np.einsum_path(eq, *dummies, optimize="greedy")[0]
+    return ins, outl, sizes, spare, targets, name, eq, path
 
 
 def einsum(*args):
@@ -683,7 +705,7 @@ def einsum(*args):
         if len(_einsum_cache) > 512:
             _einsum_cache.clear()
         _einsum_cache[key] = plan
-    ins, outl, sizes, spare, targets, name = plan
+    ins, outl, sizes, spare, targets, name, eq, path = plan
     dt = ops[0].dtype
     for t in ops[1:]:
         if t.dtype is not dt:
@@ -694,8 +716,7 @@ def einsum(*args):
         t._data if t._data.shape == tg else np.broadcast_to(t._data, tg)
         for t, tg in zip(ops, targets)
     ]
-    eq = ",".join(ins) + "->" + outl
-    r = np.einsum(eq, *arrays, optimize=len(arrays) > 1)
+    r = np.einsum(eq, *arrays, optimize=path)
     res = _make(np.asarray(r, dtype=ops[0]._data.dtype))
     if _state.enabled and any(t._requires_grad for t in ops):
         node = EinsumBackward()
@@ -893,7 +914,7 @@ def linalg_cross(input, other, *, dim=-1, out=None):
     """``torch.linalg.cross``: operands of the same number of dims, broadcast."""
     if input.ndim != other.ndim:
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
-    return _out(_cross_checked(input, other, dim, dim), out, "linalg.cross")
+    return _out(_cross_checked(input, other, dim, dim), out, "linalg_cross")
 
 
 class CopyBackwards(Node):
@@ -927,7 +948,7 @@ def matrix_power(input, n, *, out=None):
         res = _make(eye.copy())
         if _state.enabled and input._requires_grad:
             _record(CopyBackwards(), res, input)
-        return _out(res, out, "matrix_power")
+        return _out(res, out, "matmul")
     a = input
     if n < 0:
         from .. import linalg
@@ -935,11 +956,11 @@ def matrix_power(input, n, *, out=None):
         a = linalg.inv(input)
         n = -n
     if n == 1:
-        return _out(a.clone() if a is input else a, out, "matrix_power")
+        return _out(a.clone() if a is input else a, out, "matmul")
     if n == 2:
-        return _out(matmul(a, a), out, "matrix_power")
+        return _out(matmul(a, a), out, "matmul")
     if n == 3:
-        return _out(matmul(matmul(a, a), a), out, "matrix_power")
+        return _out(matmul(matmul(a, a), a), out, "matmul")
     z = result = None
     while n > 0:
         bit = n % 2
@@ -947,7 +968,7 @@ def matrix_power(input, n, *, out=None):
         z = a if z is None else matmul(z, z)
         if bit:
             result = z if result is None else matmul(result, z)
-    return _out(result, out, "matrix_power")
+    return _out(result, out, "matmul")
 
 
 def multi_dot(tensors, *, out=None):
@@ -1000,7 +1021,7 @@ def multi_dot(tensors, *, out=None):
             r = mm(a, mm(b, c))
     else:
         r = _chain_order(mats)
-    return _out(r.view(out_shape), out, "multi_dot")
+    return _out(r.view(out_shape), out, "mm")
 
 
 def _chain_order(mats):
@@ -1196,6 +1217,7 @@ def _pnorm(x, p, dims, keepdim, name):
     if _state.enabled and x._requires_grad:
         node = LinalgVectorNormBackward0()
         node._name, node.p, node.dims, node.keepdim = name, p, dims, keepdim
+        res._vc = [0]  # the saved norm shares the output's version counter
         node.save(x, Tensor._alias(res))
         _record(node, res, x)
     return res
@@ -1261,7 +1283,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
                     "have an identity"
                 )
     res = _pnorm(x, float(ord), dims, keepdim, "LinalgVectorNormBackward0")
-    return _out(res, out, "linalg.vector_norm")
+    return _out(res, out, "linalg_vector_norm")
 
 
 # ----------------------------------------------------------------------------

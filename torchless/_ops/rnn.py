@@ -33,6 +33,7 @@ import warnings
 import numpy as np
 
 from .. import _dtype as D
+from .._device import get_array_module
 from .._tensor import Tensor, _make, _record, _state, _view_of
 from ..autograd.graph import Node
 from .shape import TransposeBackward0, cat, stack
@@ -49,7 +50,6 @@ __all__ = [
 ]
 
 _LSTM, _GRU, _TANH, _RELU = "LSTM", "GRU", "RNN_TANH", "RNN_RELU"
-_GATES = {_LSTM: 4, _GRU: 3, _TANH: 1, _RELU: 1}
 
 
 def _sigmoid_(a) -> None:
@@ -97,7 +97,7 @@ def _prev_state(out, init, prev, bs):
 def _final_state(out, init, steps, order):
     """Each row's state after its last step: sequences that end early (a
     packed batch, forward in time) keep the state of their last step."""
-    res = np.array(init)
+    res = init.copy()
     prev = None
     for t in order:
         off, bs = steps[t]
@@ -128,26 +128,38 @@ def _lstm_forward(x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, steps, reverse, keep)
     contiguous ``(4, rows, H)`` block in the order i, f, o, g (``gates`` holds
     the blocks of all steps in row order), so that the elementwise work runs
     on contiguous memory."""
+    xp = get_array_module(x)
     dt = x.dtype
     n = x.shape[0]
     hs = w_hh.shape[0] // 4
     hp_size = w_hh.shape[1]
     p = _lstm_perm(hs)
-    xw = x @ np.ascontiguousarray(w_ih[p].T)  # the input projection of every step at once
+    # sigmoid(a) = (tanh(a / 2) + 1) / 2: with the sigmoid gates' rows halved
+    # (exactly) one tanh serves all four gates
+    half = xp.ones((4 * hs, 1), dt)
+    half[: 3 * hs] = 0.5
+    wt_ih = (w_ih[p] * half).T
+    xw = x @ xp.ascontiguousarray(wt_ih)  # the input projection of every step at once
     bias = b_ih if b_hh is None else b_hh if b_ih is None else b_ih + b_hh
     if bias is not None:
-        xw += bias[p]
-    gates = np.empty(n * 4 * hs, dt)
-    blocks = _step_blocks(gates, steps, hs)
-    wt = np.ascontiguousarray(w_hh[p].T)
-    whr_t = None if w_hr is None else np.ascontiguousarray(w_hr.T)
+        xw += bias[p] * half[:, 0]
     bmax = h0.shape[0]
-    tmp = np.empty((bmax, 4 * hs), dt)
-    tmph = np.empty((bmax, hs), dt)
-    out = np.empty((n, hp_size), dt)
-    cs = np.empty((n, hs), dt)
-    tcs = np.empty((n, hs), dt)
-    ms = np.empty((n, hs), dt) if w_hr is not None else None
+    gates = xp.empty(n * 4 * hs, dt)
+    blocks = _step_blocks(gates, steps, hs)
+    if all(bs == bmax for _, bs in steps):  # padded: one transposing copy
+        gates.reshape(-1, 4, bmax, hs)[...] = xw.reshape(-1, bmax, 4, hs).transpose(0, 2, 1, 3)
+    else:
+        for (off, bs), g in zip(steps, blocks):
+            g[...] = xw[off : off + bs].reshape(bs, 4, hs).transpose(1, 0, 2)
+    del xw
+    wt = xp.ascontiguousarray((w_hh[p] * half).T)
+    whr_t = None if w_hr is None else xp.ascontiguousarray(w_hr.T)
+    tmp = xp.empty((bmax, 4 * hs), dt)
+    tmph = xp.empty((bmax, hs), dt)
+    out = xp.empty((n, hp_size), dt)
+    cs = xp.empty((n, hs), dt)
+    tcs = xp.empty((n, hs), dt)
+    ms = xp.empty((n, hs), dt) if w_hr is not None else None
     order = list(_order(len(steps), reverse))
     hps = [None] * len(steps)
     cps = [None] * len(steps)
@@ -159,13 +171,11 @@ def _lstm_forward(x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, steps, reverse, keep)
         cp = cps[t] = _prev_state(cs, c0, prev, bs)
         np.matmul(hp, wt, out=tmp[:bs])
         g = blocks[t]
-        np.add(
-            xw[off:e].reshape(bs, 4, hs).transpose(1, 0, 2),
-            tmp[:bs].reshape(bs, 4, hs).transpose(1, 0, 2),
-            out=g,
-        )
-        _sigmoid_(g[:3])
-        np.tanh(g[3], out=g[3])
+        g += tmp[:bs].reshape(bs, 4, hs).transpose(1, 0, 2)
+        np.tanh(g, out=g)
+        sg = g[:3]
+        sg *= 0.5
+        sg += 0.5
         c = cs[off:e]
         np.multiply(g[1], cp, out=c)
         np.multiply(g[0], g[3], out=tmph[:bs])
@@ -189,6 +199,7 @@ def _lstm_forward(x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, steps, reverse, keep)
 
 def _lstm_backward(saved, x, w_ih, w_hh, w_hr, steps, reverse, gout, dh, dc, want):
     """``_layer_backward`` for an LSTM (step-major gates, see ``_lstm_forward``)."""
+    xp = get_array_module(x)
     gates, hprev, cprev, tcs, ms = saved
     dt = x.dtype
     n = x.shape[0]
@@ -197,28 +208,39 @@ def _lstm_backward(saved, x, w_ih, w_hh, w_hr, steps, reverse, gout, dh, dc, wan
     b = dh.shape[0]
     p = _lstm_perm(hs)
     w_hh_p = w_hh[p]
-    # the factors that do not depend on the recurrence, for all steps at once:
-    # the activations' derivatives (from their outputs) and o * (1 - tanh(c)^2)
-    ds = 1 - gates
-    ds *= gates
+    # The factors that do not depend on the recurrence, for all steps at once:
+    # q holds d(pre-activation) / d(c) for gates i, f, g (times the cell
+    # gradient) and d(pre-activation) / d(h) for gate o, i.e. g * i(1 - i),
+    # c_prev * f(1 - f), tanh(c) * o(1 - o) and i * (1 - g^2); otc is
+    # d c / d h = o * (1 - tanh(c)^2).
+    q = 1 - gates
+    q *= gates
     otc = tcs * tcs
     np.subtract(1, otc, out=otc)
-    gb, db = _step_blocks(gates, steps, hs), _step_blocks(ds, steps, hs)
-    if all(bs == b for _, bs in steps):  # a padded batch: one op per factor
-        g4 = gates.reshape(-1, 4, b, hs)
-        d4 = ds.reshape(-1, 4, b, hs)
-        np.multiply(g4[:, 3], g4[:, 3], out=d4[:, 3])
-        np.subtract(1, d4[:, 3], out=d4[:, 3])
-        otc.reshape(-1, b, hs).__imul__(g4[:, 2])
-    else:
-        for (off, bs), g, d in zip(steps, gb, db):
-            np.multiply(g[3], g[3], out=d[3])
-            np.subtract(1, d[3], out=d[3])
-            otc[off : off + bs] *= g[2]
-    dgx = np.empty((n, 4 * hs), dt)  # row-major, for the weight products
-    dtmp = np.empty(4 * b * hs, dt)
-    tmph = np.empty((b, hs), dt)
-    dhs = np.empty((n, hp_size), dt) if w_hr is not None else None
+    gb, qb = _step_blocks(gates, steps, hs), _step_blocks(q, steps, hs)
+    if all(bs == b for _, bs in steps):  # a padded batch: each factor in one op
+
+        def r(a):
+            return a.reshape(-1, b, hs)
+
+        views = [(gates.reshape(-1, 4, b, hs), q.reshape(-1, 4, b, hs), r(cprev), r(tcs), r(otc))]
+    else:  # a packed batch: step by step
+        views = [
+            (g[None], d[None], cprev[off : off + bs][None], tcs[off : off + bs][None],
+             otc[off : off + bs][None])
+            for (off, bs), g, d in zip(steps, gb, qb)
+        ]  # fmt: skip
+    for g, d, cp, tc, oc in views:
+        np.multiply(g[:, 3], g[:, 3], out=d[:, 3])
+        np.subtract(1, d[:, 3], out=d[:, 3])
+        d[:, 3] *= g[:, 0]
+        d[:, 0] *= g[:, 3]
+        d[:, 1] *= cp
+        d[:, 2] *= tc
+        oc *= g[:, 2]
+    dgx = xp.empty((n, 4 * hs), dt)  # row-major, for the weight products
+    tmph = xp.empty((b, hs), dt)
+    dhs = xp.empty((n, hp_size), dt) if w_hr is not None else None
     for t in _order(len(steps), not reverse):
         off, bs = steps[t]
         e = off + bs
@@ -233,15 +255,12 @@ def _lstm_backward(saved, x, w_ih, w_hh, w_hr, steps, reverse, gout, dh, dc, wan
         dct = dc[:bs]
         np.multiply(dm, otc[off:e], out=tmph[:bs])
         dct += tmph[:bs]
-        g = gb[t]
-        d = dtmp[: 4 * bs * hs].reshape(4, bs, hs)
-        np.multiply(dct, g[3], out=d[0])  # i
-        np.multiply(dct, cprev[off:e], out=d[1])  # f
-        np.multiply(dm, tcs[off:e], out=d[2])  # o
-        np.multiply(dct, g[0], out=d[3])  # g
         dg = dgx[off:e]
-        np.multiply(d, db[t], out=dg.reshape(bs, 4, hs).transpose(1, 0, 2))
-        dct *= g[1]
+        dg_t = dg.reshape(bs, 4, hs).transpose(1, 0, 2)
+        qt = qb[t]
+        np.multiply(qt, dct, out=dg_t)
+        np.multiply(qt[2], dm, out=dg_t[2])  # the output gate sees h's gradient
+        dct *= gb[t][1]
         np.matmul(dg, w_hh_p, out=dht)
 
     def unperm(a):
@@ -265,73 +284,34 @@ def _layer_forward(mode, x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, steps, reverse
     step. Returns the outputs ``(N, out_size)``, the final hidden (and cell)
     state and, with ``keep``, what the backward needs.
     """
+    xp = get_array_module(x)
     dt = x.dtype
     n = x.shape[0]
-    h0 = np.asarray(h0, dt)
-    if mode == _LSTM:
+    h0 = xp.asarray(h0, dt)
+    if mode == _LSTM:  # its own layout
         return _lstm_forward(
-            x, h0, np.asarray(c0, dt), w_ih, w_hh, b_ih, b_hh, w_hr, steps, reverse, keep
+            x, h0, xp.asarray(c0, dt), w_ih, w_hh, b_ih, b_hh, w_hr, steps, reverse, keep
         )
-    xw = x @ np.ascontiguousarray(w_ih.T)  # the input projection of every step at once
+    xw = x @ xp.ascontiguousarray(w_ih.T)  # the input projection of every step at once
     if mode != _GRU and b_ih is not None and b_hh is not None:
         xw += b_ih + b_hh  # both biases enter the pre-activation the same way
     elif b_ih is not None:
         xw += b_ih
     elif b_hh is not None and mode != _GRU:
         xw += b_hh
-    wt = np.ascontiguousarray(w_hh.T)  # BLAS multiplies a contiguous operand faster
+    wt = xp.ascontiguousarray(w_hh.T)  # BLAS multiplies a contiguous operand faster
     hp_size = w_hh.shape[1]
     gsize = w_hh.shape[0]
     bmax = h0.shape[0]
-    tmp = np.empty((bmax, gsize), dt)
+    tmp = xp.empty((bmax, gsize), dt)
     order = list(_order(len(steps), reverse))
     hps = [None] * len(steps)
     prev = None
-    if mode == _LSTM:
-        hs = gsize // 4
-        c0 = np.asarray(c0, dt)
-        out = np.empty((n, hp_size), dt)
-        cs = np.empty((n, hs), dt)
-        tcs = np.empty((n, hs), dt)
-        cps = [None] * len(steps)
-        ms = np.empty((n, hs), dt) if w_hr is not None else None
-        whr_t = None if w_hr is None else np.ascontiguousarray(w_hr.T)
-        tmph = np.empty((bmax, hs), dt)
-        for t in order:
-            off, bs = steps[t]
-            e = off + bs
-            hp = hps[t] = _prev_state(out, h0, prev, bs)
-            cp = cps[t] = _prev_state(cs, c0, prev, bs)
-            g = xw[off:e]
-            np.matmul(hp, wt, out=tmp[:bs])
-            g += tmp[:bs]
-            _sigmoid_(g[:, : 2 * hs])
-            np.tanh(g[:, 2 * hs : 3 * hs], out=g[:, 2 * hs : 3 * hs])
-            _sigmoid_(g[:, 3 * hs :])
-            c = cs[off:e]
-            np.multiply(g[:, hs : 2 * hs], cp, out=c)
-            np.multiply(g[:, :hs], g[:, 2 * hs : 3 * hs], out=tmph[:bs])
-            c += tmph[:bs]
-            tc = tcs[off:e]
-            np.tanh(c, out=tc)
-            if whr_t is None:
-                np.multiply(g[:, 3 * hs :], tc, out=out[off:e])
-            else:
-                m = ms[off:e]
-                np.multiply(g[:, 3 * hs :], tc, out=m)
-                np.matmul(m, whr_t, out=out[off:e])
-            prev = (off, bs)
-        hn = _final_state(out, h0, steps, order)
-        cn = _final_state(cs, c0, steps, order)
-        if not keep:
-            return out, hn, cn, None
-        # copies: the user may change the output in place
-        return out, hn, cn, (xw, np.concatenate(hps), np.concatenate(cps), tcs, ms)
     if mode == _GRU:
         hs = gsize // 3
-        out = np.empty((n, hp_size), dt)
-        hws = np.empty((n, gsize), dt)
-        tmph = np.empty((bmax, hs), dt)
+        out = xp.empty((n, hp_size), dt)
+        hws = xp.empty((n, gsize), dt)
+        tmph = xp.empty((bmax, hs), dt)
         for t in order:
             off, bs = steps[t]
             e = off + bs
@@ -381,60 +361,18 @@ def _layer_backward(mode, saved, x, w_ih, w_hh, w_hr, steps, reverse, gout, ghn,
     (x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr) as arrays (None where not
     ``want``-ed). The factors that do not depend on the recurrence are
     computed for all steps at once before the loop over steps."""
+    xp = get_array_module(x)
     dt = x.dtype
     n = x.shape[0]
     b = max((bs for _, bs in steps), default=0)
     hp_size = w_hh.shape[1]
-    dh = np.zeros((b, hp_size), dt) if ghn is None else np.array(ghn, dt)
+    dh = xp.zeros((b, hp_size), dt) if ghn is None else xp.array(ghn, dt)
     if mode == _LSTM:
-        dc = np.zeros((b, w_hh.shape[0] // 4), dt) if gcn is None else np.array(gcn, dt)
+        dc = xp.zeros((b, w_hh.shape[0] // 4), dt) if gcn is None else xp.array(gcn, dt)
         return _lstm_backward(saved, x, w_ih, w_hh, w_hr, steps, reverse, gout, dh, dc, want)
     order = _order(len(steps), not reverse)
-    dc = dw_hr = None
     gsize = w_hh.shape[0]
-    if mode == _LSTM:
-        gates, hprev, cprev, tcs, ms = saved
-        hs = gsize // 4
-        dc = np.zeros((b, hs), dt) if gcn is None else np.array(gcn, dt)
-        ds = 1 - gates  # the activations' derivatives from their outputs
-        ds *= gates
-        gg_all = gates[:, 2 * hs : 3 * hs]
-        np.multiply(gg_all, gg_all, out=ds[:, 2 * hs : 3 * hs])
-        np.subtract(1, ds[:, 2 * hs : 3 * hs], out=ds[:, 2 * hs : 3 * hs])
-        otc = tcs * tcs  # o * (1 - tanh(c)^2)
-        np.subtract(1, otc, out=otc)
-        otc *= gates[:, 3 * hs :]
-        dgx = np.empty((n, gsize), dt)
-        dhs = np.empty((n, hp_size), dt) if w_hr is not None else None
-        tmph = np.empty((b, hs), dt)
-        for t in order:
-            off, bs = steps[t]
-            e = off + bs
-            dht = dh[:bs]
-            if gout is not None:
-                dht += gout[off:e]
-            if w_hr is not None:
-                dhs[off:e] = dht
-                dm = tmph[:bs]
-                np.matmul(dht, w_hr, out=dm)
-            else:
-                dm = dht
-            g = gates[off:e]
-            d = dgx[off:e]
-            np.multiply(dm, tcs[off:e], out=d[:, 3 * hs :])  # before dm's buffer is reused
-            dct = dc[:bs]
-            np.multiply(dm, otc[off:e], out=d[:, :hs])
-            dct += d[:, :hs]
-            np.multiply(dct, g[:, 2 * hs : 3 * hs], out=d[:, :hs])
-            np.multiply(dct, cprev[off:e], out=d[:, hs : 2 * hs])
-            np.multiply(dct, g[:, :hs], out=d[:, 2 * hs : 3 * hs])
-            d *= ds[off:e]
-            dct *= g[:, hs : 2 * hs]
-            np.matmul(d, w_hh, out=dht)
-        dgh = dgx
-        if want[7] and w_hr is not None:
-            dw_hr = dhs.T @ ms
-    elif mode == _GRU:
+    if mode == _GRU:
         gates, hprev, hwn = saved
         hs = gsize // 3
         r, z, nn_ = gates[:, :hs], gates[:, hs : 2 * hs], gates[:, 2 * hs :]
@@ -447,9 +385,9 @@ def _layer_backward(mode, saved, x, w_ih, w_hh, w_hr, steps, reverse, gout, ghn,
         fr = 1 - r  # d r_pre / d n_pre = h_n * r * (1 - r)
         fr *= r
         fr *= hwn
-        dgx = np.empty((n, gsize), dt)
-        dgh = np.empty((n, gsize), dt)
-        tmph = np.empty((b, hp_size), dt)
+        dgx = xp.empty((n, gsize), dt)
+        dgh = xp.empty((n, gsize), dt)
+        tmph = xp.empty((b, hp_size), dt)
         for t in order:
             off, bs = steps[t]
             e = off + bs
@@ -492,7 +430,7 @@ def _layer_backward(mode, saved, x, w_ih, w_hh, w_hr, steps, reverse, gout, ghn,
         gb_hh = gb_ih.copy() if dgh is dgx and gb_ih is not None else dgh.sum(0)
     else:
         gb_hh = None
-    return gx, dh, dc, gw_ih, gw_hh, gb_ih, gb_hh, dw_hr
+    return gx, dh, None, gw_ih, gw_hh, gb_ih, gb_hh, None
 
 
 # ----------------------------------------------------------------------------
@@ -722,6 +660,16 @@ def _stack_layers(
                 UserWarning,
                 stacklevel=4,
             )
+    for state in (hx, cx):
+        if state is not None and state.dtype is not x.dtype:
+            if mkldnn:
+                raise RuntimeError("get_mkldnn_dtype: unsupported data type")
+            # torch's first product is the hidden state's with w_hh
+            w = params[1]
+            raise RuntimeError(
+                "mat1 and mat2 must have the same dtype, but got "
+                f"{state.dtype._legacy[:-6]} and {w.dtype._legacy[:-6]}"
+            )
     name = "CatBackward0" if packed else "MkldnnRnnLayerBackward0" if mkldnn else "StackBackward0"
     hs = hx.unbind(0)
     cs = cx.unbind(0) if cx is not None else None
@@ -769,10 +717,6 @@ def _transpose_(t: Tensor) -> Tensor:
     return res
 
 
-def _is_packed_call(second) -> bool:
-    return isinstance(second, Tensor) and second.dtype is D.int64 and second.dim() == 1
-
-
 def _batch_sizes(t: Tensor) -> list:
     return [int(v) for v in t._data]
 
@@ -813,57 +757,6 @@ rnn_tanh.__doc__ = """``torch.rnn_tanh``: an Elman RNN with tanh, arguments as :
 rnn_relu = _one_hidden(_RELU)
 rnn_relu.__name__ = "rnn_relu"
 rnn_relu.__doc__ = """``torch.rnn_relu``: an Elman RNN with relu, arguments as :func:`gru`."""
-
-
-# ----------------------------------------------------------------------------
-# index_select along one dim (the permutations of packed batches)
-
-
-class IndexSelectBackward0(Node):
-    __slots__ = ("dim", "idx", "size")
-
-    def apply(self, g):
-        return (_index_add_zeros(g, self.dim, self.idx, self.size),)
-
-
-class _IndexAddZerosBackward(Node):
-    __slots__ = ("dim", "idx")
-
-    def name(self):
-        return "IndexAddBackward0"
-
-    def apply(self, g):
-        return (_take(g, self.dim, self.idx),)
-
-
-def _take(t: Tensor, dim: int, idx) -> Tensor:
-    res = _make(np.take(t._data, idx, axis=dim))
-    if _state.enabled and t._requires_grad:
-        node = IndexSelectBackward0()
-        node.dim, node.idx, node.size = dim, idx, t._data.shape[dim]
-        _record(node, res, t)
-    return res
-
-
-def _index_add_zeros(g: Tensor, dim: int, idx, size: int) -> Tensor:
-    shape = list(g._data.shape)
-    shape[dim] = size
-    z = np.zeros(shape, g._data.dtype)
-    moved = np.moveaxis(z, dim, 0)
-    np.add.at(moved, idx, np.moveaxis(g._data, dim, 0))
-    res = _make(z)
-    if _state.enabled and g._requires_grad:
-        node = _IndexAddZerosBackward()
-        node.dim, node.idx = dim, idx
-        _record(node, res, g)
-    return res
-
-
-def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
-    """``input``'s slices at ``index`` (1-D int64) along ``dim``."""
-    from .._tensor import wrap_dim
-
-    return _take(input, wrap_dim(dim, input.dim()), np.asarray(index._data, np.int64))
 
 
 # ----------------------------------------------------------------------------
@@ -1041,7 +934,7 @@ def lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
         cnode.gates = gates
         cnode.save(*inputs)
         _record(cnode, c_t, *inputs)
-        o_t = _make(np.array(o))
+        o_t = _make(o.copy())
         o_t.grad_fn, o_t._requires_grad, o_t._out_nr = cnode, True, 1
         hnode = _LstmCellOutputBackward()
         hnode.o, hnode.tc = o_t._data, tc
@@ -1090,7 +983,8 @@ def _rows_take(t: Tensor, idx) -> Tensor:
 def _rows_put(t: Tensor, idx, shape, fill, name: str) -> Tensor:
     """An array of ``shape`` filled with ``fill`` whose rows ``idx`` (first two
     dims flattened) are ``t``."""
-    z = np.full((shape[0] * shape[1],) + tuple(shape[2:]), fill, t._data.dtype)
+    xp = get_array_module(t._data)
+    z = xp.full((shape[0] * shape[1],) + tuple(shape[2:]), fill, t._data.dtype)
     z[idx] = t._data
     res = _make(z.reshape(shape))
     if _state.enabled and t._requires_grad:
@@ -1197,12 +1091,13 @@ def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="
     seqs = list(sequences)
     if not seqs:
         raise RuntimeError("received an empty list of sequences")
+    xp = get_array_module(seqs[0]._data)
     trailing = tuple(seqs[0].shape[1:])
     max_len = max(s.shape[0] for s in seqs)
     n = len(seqs)
     dims = ((n, max_len) if batch_first else (max_len, n)) + trailing
     dt = seqs[0]._data.dtype
-    out = np.full(dims, padding_value, dt)
+    out = xp.full(dims, padding_value, dt)
     if padding_side not in ("left", "right"):
         raise RuntimeError(
             f"Expected padding_side to be one of left or right, but got {padding_side}."

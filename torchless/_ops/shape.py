@@ -1135,6 +1135,11 @@ def split(tensor, split_size_or_sections, dim=0):
     return _split_views(tensor, d, sizes, "SplitBackward0")
 
 
+def _split_method(self, split_size, dim=0):
+    """Tensor.split: ``split_size`` is an int or a list of sizes."""
+    return split(self, split_size, dim)
+
+
 def chunk(input, chunks, dim=0):
     """At most ``chunks`` views of equal size (the last may be smaller) along ``dim``."""
     a = input._data
@@ -1160,9 +1165,20 @@ def _slice(input, d, start, stop):
     return _view_of(a[(slice(None),) * d + (slice(start, stop),)], input)
 
 
-def tensor_split(input, indices_or_sections, dim=0):
+def tensor_split(
+    input,
+    indices_or_sections=None,
+    dim=0,
+    *,
+    sections=None,
+    indices=None,
+    tensor_indices_or_sections=None,
+):
     """Views along ``dim``: ``n`` nearly equal sections, or the pieces
     between the given indices."""
+    for alt in (sections, indices, tensor_indices_or_sections):
+        if alt is not None:
+            indices_or_sections = alt
     a = input._data
     if a.ndim == 0:
         raise RuntimeError(
@@ -1682,7 +1698,7 @@ TENSOR_METHODS = {
     "roll": roll,
     "rot90": rot90,
     "chunk": chunk,
-    "split": split,
+    "split": _split_method,
     "tensor_split": tensor_split,
     "hsplit": hsplit,
     "vsplit": vsplit,

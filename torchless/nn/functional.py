@@ -38,6 +38,7 @@ from .._ops.activation import (
     threshold,
     threshold_,
 )
+from .._ops.attention import scaled_dot_product_attention
 from .._ops.conv import (
     conv1d,
     conv2d,
@@ -48,6 +49,7 @@ from .._ops.conv import (
     fold,
     unfold,
 )
+from .._ops.distance import cosine_similarity, pairwise_distance, pdist
 from .._ops.dropout import (
     alpha_dropout,
     dropout,
@@ -78,7 +80,8 @@ from .._ops.loss import (
     soft_margin_loss,
     triplet_margin_loss,
 )
-from .._ops.nn import linear, mse_loss
+from .._ops.mha import multi_head_attention_forward
+from .._ops.nn import bilinear, linear, mse_loss
 from .._ops.norm import (
     batch_norm,
     group_norm,
