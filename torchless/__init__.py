@@ -51,6 +51,7 @@ from ._ops.reduction import *  # noqa: F403  (each family's __all__ is public)
 from ._ops.sort import *  # noqa: F403
 from ._ops.distance import *  # noqa: F403
 from ._ops.attention import *  # noqa: F403
+from ._ops.rnn import *  # noqa: F403
 from ._ops.shape import *  # noqa: F403  (each family's __all__ is public)
 from ._random import Generator, default_generator
 from .random import get_rng_state, initial_seed, manual_seed, seed, set_rng_state
