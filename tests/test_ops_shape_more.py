@@ -811,3 +811,33 @@ EMPTY_OK = [k for k in SWEEP if k not in ("as_strided",)]
 @pytest.mark.parametrize("op", EMPTY_OK)
 def test_empty_sweep(op):
     oracle(lambda lib: SWEEP[op](lib, lib.zeros(2, 0, 4, requires_grad=True)))
+
+
+def test_resize_():
+    def body(lib):
+        x = lib.arange(6.0)
+        v = x[:]
+        r = x.resize_(2, 2)
+        out = [r is x, x.clone(), x._version, v, x.is_contiguous()]
+        x.resize_(3, 3)
+        out += [x.shape, x[:2].clone()]
+        y = lib.arange(6.0).view(2, 3).t()
+        out += [y.resize_(2, 2).clone(), lib.ones(2, 3).resize_as_(lib.zeros(3))]
+        return out
+
+    oracle(body)
+    oracle(lambda lib: lib.ones(2, requires_grad=True).resize_(3))
+    oracle(lambda lib: lib.ones(2).resize_(-1))
+
+
+def test_out_arguments():
+    def body(lib):
+        x = to_lib(lib, A[0])
+        o1, o2, o3, o4 = (lib.empty(0, dtype=lib.float64) for _ in range(4))
+        lib.tril(x, 1, out=o1)
+        lib.triu(x, out=o2)
+        lib.diag(x, out=o3)
+        lib.hstack([x, x], out=o4)
+        return o1, o2, o3, o4
+
+    oracle(body)

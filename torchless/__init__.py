@@ -66,11 +66,8 @@ from .autograd.grad_mode import (
     set_grad_enabled,
 )
 
-from . import autograd, func, nn, optim, random, utils  # noqa: E402  (they import the names above)
-from . import linalg, serialization  # noqa: E402
+from . import autograd, random  # noqa: E402  (they import the names above)
 from ._ops.nn import bilinear  # noqa: E402
-from .serialization import load, save  # noqa: E402
-from .utils.dlpack import from_dlpack  # noqa: E402
 
 
 class layout:
@@ -134,9 +131,39 @@ def compile(model=None, **kwargs):
     return model
 
 
+# Submodules and functions loaded on first use, so that `import torchless`
+# stays fast: `torchless.nn` works after a plain `import torchless`, as in torch.
+_LAZY_MODULES = ("nn", "optim", "utils", "linalg", "func", "serialization", "safetensors")
+_LAZY_NAMES = {
+    "save": ("serialization", "save"),
+    "load": ("serialization", "load"),
+    "from_dlpack": ("utils.dlpack", "from_dlpack"),
+}
+
 __all__ = sorted(
-    n
-    for n, v in list(globals().items())
-    if not n.startswith("_") and n not in ("annotations", "missing_attribute_getattr")
+    [
+        n
+        for n, v in list(globals().items())
+        if not n.startswith("_") and n not in ("annotations", "missing_attribute_getattr")
+    ]
+    + list(_LAZY_MODULES)
+    + list(_LAZY_NAMES)
 )
-__getattr__ = missing_attribute_getattr(__name__)
+_missing_attr = missing_attribute_getattr(__name__)
+
+
+def __getattr__(name: str):
+    import importlib
+
+    if name in _LAZY_MODULES:
+        return importlib.import_module("." + name, __name__)
+    if name in _LAZY_NAMES:
+        module, attr = _LAZY_NAMES[name]
+        value = getattr(importlib.import_module("." + module, __name__), attr)
+        globals()[name] = value
+        return value
+    return _missing_attr(name)
+
+
+def __dir__():
+    return __all__

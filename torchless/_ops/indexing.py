@@ -1,5 +1,8 @@
-"""Indexing: ``x[idx]`` and ``x[idx] = v`` with autograd, plus the scatter
-helper reductions use for their gradients."""
+"""Indexing: ``x[idx]`` and ``x[idx] = v`` with autograd; index_select,
+gather and the scatter family, index_add/copy/fill/put, the masked ops,
+take/put, take_along_dim, nonzero/argwhere; and the flat-position helpers
+that view gradients (as_strided, unfold, views re-created after an
+in-place op) are built on."""
 
 from __future__ import annotations
 

@@ -204,6 +204,8 @@ def rebase_view(t: Tensor, fn, res_dtype) -> None:
     value) wrote into view ``t``: make the base's history a CopySlices over
     fn, and re-create ``t`` (and the base's other views) from the base."""
     base = t._base
+    if fn is None and not base._requires_grad:
+        return  # nothing that requires grad was written
     node = ViewCopySlices()
     node.fn, node.view_arr, node.base_arr, node.idx = fn, t._data, base._data, None
     node.view_meta, node.res_dtype = (t._data.shape, t.dtype), res_dtype

@@ -1335,7 +1335,6 @@ _DEG2RAD = math.pi / 180.0
 _RAD2DEG = 180.0 / math.pi
 _SQRT_PI_2 = math.sqrt(math.pi) / 2.0
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
-_f16 = np.dtype(np.float16)
 _f64 = np.dtype(np.float64)
 
 
@@ -2384,10 +2383,8 @@ def _float_power_(self, exponent):
 
 
 # ----------------------------------------------------------------------------
-# lerp, addcmul, addcdiv: torch's CPU kernels fuse the multiply-add (measured bit for
-# bit): lerp is fma(w, end - start, start) for |w| < 0.5, else fma(w - 1, end - start,
-# end); addcmul is fma(value * t1, t2, input); addcdiv is input + (value * t1) / t2.
-# float16 computes in float32 and rounds once.
+# lerp, addcmul, addcdiv: torch's CPU kernels fuse the multiply-add; the arithmetic, with
+# torch's rounding, is in torchless/_fma.py (which the optimizers' updates also run).
 
 _CPP_NAMES = {
     "float32": "float",
@@ -2421,28 +2418,6 @@ def _invalid_args(name, args, sigs):
     )
 
 
-def _opmath(a):
-    return a.astype(np.float32) if a.dtype == _f16 else a
-
-
-def _lerp_array(s, e, w):
-    """lerp of arrays (``w`` an array or a number), as torch's CPU kernel rounds it."""
-    from .._fma import fma
-
-    dt = s.dtype
-    s, e = _opmath(s), _opmath(e)
-    ct = s.dtype.type
-    diff = e - s
-    if isinstance(w, np.ndarray):
-        w = _opmath(w).astype(s.dtype, copy=False)
-        small = np.abs(w) < 0.5
-        r = fma(np.where(small, w, w - ct(1)), diff, np.where(small, s, e))
-    else:
-        w = ct(w)
-        r = fma(diff, w, s) if builtins.abs(w) < 0.5 else fma(diff, w - ct(1), e)
-    return r if r.dtype == dt else r.astype(dt)
-
-
 class LerpBackward0(Node):
     """lerp with a scalar weight."""
 
@@ -2473,6 +2448,8 @@ class LerpBackward1(Node):
 def lerp(input, end, weight, *, out=None):
     """``input + weight * (end - input)``; ``weight`` a number or a tensor, all
     broadcast together. ``input`` and ``end`` (and a weight with dims) share a dtype."""
+    from .._fma import lerp as lerp_arrays
+
     scalar_w = not isinstance(weight, Tensor)
     if (
         not isinstance(input, Tensor)
@@ -2507,7 +2484,7 @@ def lerp(input, end, weight, *, out=None):
         s = np.broadcast_to(s, shape)
     if e.shape != shape:
         e = np.broadcast_to(e, shape)
-    res = _make(np.asarray(_lerp_array(s, e, w)))
+    res = _make(np.asarray(lerp_arrays(s, e, w)))
     if scalar_w:
         if _grad_on(input, end):
             node = LerpBackward0()
@@ -2561,18 +2538,13 @@ class AddcmulBackward0(Node):
 
 def addcmul(input, tensor1, tensor2, *, value=1, out=None):
     """``input + value * tensor1 * tensor2``."""
-    from .._fma import fma
+    from .._fma import addcmul as addcmul_arrays
 
     rd, a, b, c = _three(input, tensor1, tensor2, "addcmul")
     if rd is _bool:
         raise _not_implemented(rd, "addcmul_cpu_out")
     if rd.is_floating_point:
-        dt = a.dtype
-        a, b, c = _opmath(a), _opmath(b), _opmath(c)
-        v = a.dtype.type(value)
-        r = fma(b if v == 1 else b * v, c, a)
-        if r.dtype != dt:
-            r = r.astype(dt)
+        r = addcmul_arrays(a, b, c, value)
     else:
         v = np.asarray(int(value), dtype=np.int64).astype(rd.np)  # wraps, as torch casts
         r = a + v * b * c
@@ -2609,16 +2581,14 @@ _ADDCDIV_INT = (
 
 def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
     """``input + value * tensor1 / tensor2``."""
+    from .._fma import addcdiv as addcdiv_arrays
+
     for i, (t, arg) in enumerate(((input, "input"), (tensor1, "tensor1"), (tensor2, "tensor2"))):
         _need_tensor(t, "addcdiv", arg, i + 1)
     if not tensor1.dtype.is_floating_point and not tensor2.dtype.is_floating_point:
         raise RuntimeError(_ADDCDIV_INT)
     rd, a, b, c = _three(input, tensor1, tensor2, "addcdiv")
-    dt = a.dtype
-    a, b, c = _opmath(a), _opmath(b), _opmath(c)
-    v = a.dtype.type(value)
-    r = a + (b * v if v != 1 else b) / c
-    res = _make(np.asarray(r, dtype=dt))
+    res = _make(np.asarray(addcdiv_arrays(a, b, c, value), dtype=a.dtype))
     if _grad_on(input, tensor1, tensor2):
         node = AddcdivBackward0()
         node.value = value

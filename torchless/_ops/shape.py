@@ -1320,15 +1320,23 @@ def _tri(input, diagonal, name, fn, node_cls):
     return res
 
 
+def _to_out(res, out, name):
+    if out is None:
+        return res
+    from .inplace import copy_into_out
+
+    return copy_into_out(out, res, name)
+
+
 def tril(input, diagonal=0, *, out=None):
     """The lower triangle of the last two dims (the rest zeroed); ``diagonal``
     moves the boundary up (positive) or down."""
-    return _tri(input, diagonal, "tril", np.tril, TrilBackward0)
+    return _to_out(_tri(input, diagonal, "tril", np.tril, TrilBackward0), out, "tril")
 
 
 def triu(input, diagonal=0, *, out=None):
     """The upper triangle of the last two dims (the rest zeroed)."""
-    return _tri(input, diagonal, "triu", np.triu, TriuBackward0)
+    return _to_out(_tri(input, diagonal, "triu", np.triu, TriuBackward0), out, "triu")
 
 
 def _strided(a, shape, strides, start=0):
@@ -1454,6 +1462,8 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
 def diag(input, diagonal=0, *, out=None):
     """A 1-D tensor as a diagonal matrix, or the diagonal of a matrix (a copy)."""
     a = input._data
+    if out is not None:
+        return _to_out(diag(input, diagonal), out, "diag")
     if a.ndim == 1:
         return diag_embed(input, diagonal, 0, 1)
     if a.ndim != 2:
@@ -1665,6 +1675,42 @@ def unfold(input, dimension, size, step):
     return res
 
 
+def resize_(self, *sizes, memory_format=None):
+    """Give the tensor ``sizes`` (contiguous), keeping its storage when it
+    is large enough; a larger tensor gets new storage holding the old
+    elements first (the rest zeros, where torch leaves them uninitialised)."""
+    if self._requires_grad:
+        raise RuntimeError("cannot resize variables that require grad")
+    shape = _shape_args(sizes)
+    n = 1
+    for s in shape:
+        if s < 0:
+            raise RuntimeError("numel: integer multiplication overflow")
+        n *= s
+    a = self._data
+    root = _root(a)
+    isz = a.itemsize
+    off = (_ptr(a) - _ptr(root)) // isz
+    avail = root.nbytes // isz - off
+    dense = root.flags.c_contiguous or root.flags.f_contiguous
+    storage = np.ndarray((max(avail, 0),), a.dtype, root, off * isz, (isz,)) if dense else None
+    if storage is not None and avail >= n:
+        new = storage[:n].reshape(shape)
+    else:
+        new = np.zeros(shape, a.dtype)
+        old = storage if storage is not None else a.reshape(-1)
+        m = min(old.size, n)
+        new.reshape(-1)[:m] = old[:m]
+    self._data = new
+    self._bump()
+    return self
+
+
+def resize_as_(self, other, memory_format=None):
+    """``resize_`` to ``other``'s shape."""
+    return resize_(self, other.shape)
+
+
 # Tensor methods that are these functions themselves (self first); _tensor.py
 # installs every family's table on the class.
 TENSOR_METHODS = {
@@ -1715,4 +1761,6 @@ TENSOR_METHODS = {
     "as_strided": as_strided,
     "unfold": unfold,
     "ravel": ravel,
+    "resize_": resize_,
+    "resize_as_": resize_as_,
 }

@@ -1,5 +1,6 @@
-"""Small helpers the optimizers share: step counters, hyperparameters that may be
-tensors, fresh state buffers, and torch's refusal of ``capturable`` off the GPU."""
+"""Small helpers the optimizers share: torch's checks of their arguments, step counters,
+hyperparameters that may be tensors, fresh state buffers, the arrays an update works on,
+and torch's refusal of ``capturable`` off the GPU."""
 
 from __future__ import annotations
 
@@ -15,15 +16,62 @@ __all__ = [
     "cast",
     "capturable_devices",
     "check_capturable",
+    "check_fused",
+    "check_hyperparameters",
+    "count_step",
     "full_like",
     "get_scalar_dtype",
+    "group_kwargs",
     "number",
     "scalar_tensor",
     "to_scalar",
+    "update_arrays",
     "zeros_like",
 ]
 
 _ndarray = np.ndarray
+
+# what torch's "Invalid ...: value" messages call a hyperparameter ("<name> value" otherwise)
+_INVALID = {"lr": "learning rate", "eps": "epsilon value"}
+
+
+def check_hyperparameters(**values) -> None:
+    """torch's ValueError for the first invalid hyperparameter, in the order given.
+
+    A tensor ``lr`` must have one element; each of ``betas`` (the first two) must lie in
+    [0, 1); every other value, ``lr`` included, must be non-negative. The tests are
+    ``not 0.0 <= value``, so NaN is invalid too.
+
+    Example::
+
+        >>> check_hyperparameters(lr=1e-3, eps=-1.0)
+        Traceback (most recent call last):
+        ValueError: Invalid epsilon value: -1.0
+    """
+    for name, value in values.items():
+        if name == "betas":
+            for i in (0, 1):
+                if not 0.0 <= value[i] < 1.0:
+                    raise ValueError(f"Invalid beta parameter at index {i}: {value[i]}")
+            continue
+        if name == "lr" and isinstance(value, Tensor) and value.numel() != 1:
+            raise ValueError("Tensor lr must be 1-element")
+        if not 0.0 <= value:
+            raise ValueError(f"Invalid {_INVALID.get(name, name + ' value')}: {value}")
+
+
+def check_fused(differentiable: bool, foreach: bool | None) -> None:
+    """torch's refusals of ``fused=True`` with ``differentiable`` or ``foreach``."""
+    if differentiable:
+        raise RuntimeError("`fused` does not support `differentiable`")
+    if foreach:
+        raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+
+
+def group_kwargs(group: dict, *names: str) -> dict:
+    """``{name: group[name]}`` for each name: the keyword arguments an optimizer's
+    functional update takes from a parameter group under the same names."""
+    return {name: group[name] for name in names}
 
 
 def capturable_devices(supports_xla: bool = True) -> list[str]:
@@ -101,6 +149,32 @@ def as_1d(*arrays):
     """1-element views of 0-d arrays (NumPy turns 0-d results into scalars, which the
     in-place arithmetic cannot write into)."""
     return [a.reshape(1) for a in arrays]
+
+
+def update_arrays(param: Tensor, grad: Tensor, *buffers: Tensor, maximize: bool = False):
+    """The arrays an update works on, and their array module.
+
+    Returns:
+        ``(xp, [p, g, *bufs])``: the arrays of ``param``, of ``grad`` (negated when
+        ``maximize``) and of each state buffer, as 1-element views (:func:`as_1d`) when the
+        parameter is 0-d. The update writes into ``p`` and the buffers in place.
+    """
+    p = param._data
+    arrays = [p, grad._data]
+    arrays.extend(b._data for b in buffers)
+    if p.ndim == 0:
+        arrays = as_1d(*arrays)
+    if maximize:
+        arrays[1] = -arrays[1]
+    return array_module(p), arrays
+
+
+def count_step(step: Tensor):
+    """Add one to a step counter in place (torch's ``step_t += 1``, on its array: no
+    version bump, no graph) and return that 0-d array; ``float()`` of it is the step."""
+    st = step._data
+    st += 1
+    return st
 
 
 def array_module(arr):

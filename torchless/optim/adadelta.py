@@ -18,20 +18,19 @@ from __future__ import annotations
 from typing import Any
 
 from .._tensor import Tensor
-from ..autograd.grad_mode import enable_grad
 from ._pointwise import addcmul_, axpy, scale
 from ._utils import (
-    array_module,
-    as_1d,
     cast,
     check_capturable,
-    get_scalar_dtype,
+    check_hyperparameters,
+    count_step,
+    group_kwargs,
     number,
-    scalar_tensor,
     to_scalar,
+    update_arrays,
     zeros_like,
 )
-from .optimizer import Optimizer, _use_grad_for_differentiable
+from .optimizer import Optimizer, _evaluate_closure, _use_grad_for_differentiable
 
 __all__ = ["Adadelta", "adadelta"]
 
@@ -66,17 +65,10 @@ class Adadelta(Optimizer):
         maximize: bool = False,
         differentiable: bool = False,
     ) -> None:
-        if isinstance(lr, Tensor) and lr.numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
+        check_hyperparameters(lr=lr)
         if not 0.0 <= rho <= 1.0:
             raise ValueError(f"Invalid rho value: {rho}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-
+        check_hyperparameters(eps=eps, weight_decay=weight_decay)
         defaults = {
             "lr": lr,
             "rho": rho,
@@ -91,69 +83,39 @@ class Adadelta(Optimizer):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("capturable", False)
-            for p in group["params"]:
-                p_state = self.state.get(p, [])
-                if len(p_state) != 0 and not isinstance(p_state["step"], Tensor):
-                    step_val = float(p_state["step"])
-                    device = p.device if group["capturable"] else None
-                    p_state["step"] = scalar_tensor(step_val, get_scalar_dtype(), device)
+        self._upgrade_state(
+            {"foreach": None, "maximize": False, "differentiable": False, "capturable": False}
+        )
 
-    def _init_group(self, group, params, grads, square_avgs, acc_deltas, steps):
-        for p in group["params"]:
-            if p._grad is None:
-                continue
-            params.append(p)
-            grads.append(p._grad)
-            state = self.state[p]
-            if len(state) == 0:
-                device = p.device if group["capturable"] else None
-                state["step"] = scalar_tensor(0.0, get_scalar_dtype(), device)
-                state["square_avg"] = zeros_like(p)
-                state["acc_delta"] = zeros_like(p)
-            square_avgs.append(state["square_avg"])
-            acc_deltas.append(state["acc_delta"])
-            steps.append(state["step"])
+    def _init_state(self, group, p, state):
+        state["step"] = self._state_scalar(group, p, 0.0)
+        state["square_avg"] = zeros_like(p)
+        state["acc_delta"] = zeros_like(p)
 
     @_use_grad_for_differentiable
     def step(self, closure=None):
-        """Perform one optimization step.
-
-        Args:
-            closure: a callable that re-evaluates the model and returns the loss.
-
-        Returns:
-            The loss the closure returned, or None.
-        """
-        loss = None
-        if closure is not None:
-            with enable_grad():
-                loss = closure()
-
+        """Perform one optimization step (see :meth:`Optimizer.step`)."""
+        loss = _evaluate_closure(closure)
         for group in self.param_groups:
-            params: list[Tensor] = []
-            grads: list[Tensor] = []
-            square_avgs: list[Tensor] = []
-            acc_deltas: list[Tensor] = []
-            steps: list[Tensor] = []
-            self._init_group(group, params, grads, square_avgs, acc_deltas, steps)
+            params, grads, square_avgs, acc_deltas, steps = self._gather(
+                group, "square_avg", "acc_delta", "step"
+            )
             adadelta(
                 params,
                 grads,
                 square_avgs,
                 acc_deltas,
                 steps,
-                lr=group["lr"],
-                rho=group["rho"],
-                eps=group["eps"],
-                weight_decay=group["weight_decay"],
-                maximize=group["maximize"],
-                differentiable=group["differentiable"],
-                capturable=group["capturable"],
+                **group_kwargs(
+                    group,
+                    "lr",
+                    "rho",
+                    "eps",
+                    "weight_decay",
+                    "maximize",
+                    "differentiable",
+                    "capturable",
+                ),
             )
         return loss
 
@@ -179,32 +141,13 @@ def adadelta(
     if capturable:
         check_capturable(params, supports_xla=False)
     if differentiable:
-        _adadelta_tensors(
-            params,
-            grads,
-            square_avgs,
-            acc_deltas,
-            state_steps,
-            lr=lr,
-            rho=rho,
-            eps=eps,
-            weight_decay=weight_decay,
-            maximize=maximize,
-        )
-        return
+        return _adadelta_tensors(**locals())  # the same arguments, to the update in Tensor ops
     lr = number(to_scalar(lr))
     for i, param in enumerate(params):
-        p = param._data
-        g = grads[i]._data
-        square_avg = square_avgs[i]._data
-        acc_delta = acc_deltas[i]._data
-        if p.ndim == 0:
-            p, g, square_avg, acc_delta = as_1d(p, g, square_avg, acc_delta)
-        xp = array_module(p)
-        st = state_steps[i]._data
-        st += 1
-        if maximize:
-            g = -g
+        xp, (p, g, square_avg, acc_delta) = update_arrays(
+            param, grads[i], square_avgs[i], acc_deltas[i], maximize=maximize
+        )
+        count_step(state_steps[i])
         if weight_decay != 0:
             g = axpy(g, p, weight_decay, xp=xp)
         scale(square_avg, rho, xp=xp)
@@ -224,7 +167,18 @@ def adadelta(
 
 
 def _adadelta_tensors(
-    params, grads, square_avgs, acc_deltas, state_steps, *, lr, rho, eps, weight_decay, maximize
+    params,
+    grads,
+    square_avgs,
+    acc_deltas,
+    state_steps,
+    *,
+    lr,
+    rho,
+    eps,
+    weight_decay,
+    maximize,
+    **_,
 ) -> None:
     # differentiable=True: the same update with Tensor ops, recorded by autograd
     lr = to_scalar(lr)

@@ -20,19 +20,21 @@ from __future__ import annotations
 from typing import Any
 
 from .._tensor import Tensor
-from ..autograd.grad_mode import enable_grad
 from ._pointwise import addcdiv_, addcmul_, axpy
 from ._utils import (
-    array_module,
-    as_1d,
     cast,
+    check_fused,
+    check_hyperparameters,
+    count_step,
     full_like,
     get_scalar_dtype,
+    group_kwargs,
     number,
     scalar_tensor,
     to_scalar,
+    update_arrays,
 )
-from .optimizer import Optimizer, _use_grad_for_differentiable
+from .optimizer import Optimizer, _evaluate_closure, _use_grad_for_differentiable
 
 __all__ = ["Adagrad", "adagrad"]
 
@@ -70,21 +72,13 @@ class Adagrad(Optimizer):
         differentiable: bool = False,
         fused: bool | None = None,
     ) -> None:
-        if isinstance(lr, Tensor) and lr.numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= lr_decay:
-            raise ValueError(f"Invalid lr_decay value: {lr_decay}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= initial_accumulator_value:
-            raise ValueError(
-                f"Invalid initial_accumulator_value value: {initial_accumulator_value}"
-            )
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-
+        check_hyperparameters(
+            lr=lr,
+            lr_decay=lr_decay,
+            weight_decay=weight_decay,
+            initial_accumulator_value=initial_accumulator_value,
+            eps=eps,
+        )
         defaults = {
             "lr": lr,
             "lr_decay": lr_decay,
@@ -99,39 +93,23 @@ class Adagrad(Optimizer):
         super().__init__(params, defaults)
 
         if fused:
-            if differentiable:
-                raise RuntimeError("`fused` does not support `differentiable`")
-            if foreach:
-                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+            check_fused(differentiable, foreach)
             self._need_device_dtype_check_for_fused = True
             self._step_supports_amp_scaling = True
 
+        # unlike the other optimizers, Adagrad makes every parameter's state up front
         for group in self.param_groups:
             for p in group["params"]:
-                state = self.state[p]
-                state["step"] = scalar_tensor(
-                    0.0,
-                    get_scalar_dtype(is_fused=group["fused"]),
-                    p.device if group["fused"] else None,
-                )
-                state["sum"] = full_like(p, initial_accumulator_value)
+                self._init_state(group, p, self.state[p])
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         super().__setstate__(state)
-        fused = None
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            fused = group.setdefault("fused", None)
-            for p in group["params"]:
-                p_state = self.state.get(p, [])
-                if len(p_state) != 0 and not isinstance(p_state["step"], Tensor):
-                    step_val = float(p_state["step"])
-                    device = p.device if group["fused"] else None
-                    p_state["step"] = scalar_tensor(
-                        step_val, get_scalar_dtype(is_fused=fused), device
-                    )
+        self._upgrade_state(
+            {"foreach": None, "maximize": False, "differentiable": False, "fused": None}
+        )
+        # as torch: if the first state's step is still a number (the state of no group's
+        # parameter), every step becomes a tensor, of the last group's dtype
+        fused = self.param_groups[-1]["fused"] if self.param_groups else None
         state_values = list(self.state.values())
         step_is_tensor = len(state_values) != 0 and isinstance(state_values[0]["step"], Tensor)
         if not step_is_tensor:
@@ -147,55 +125,24 @@ class Adagrad(Optimizer):
                 if share is not None:
                     share()
 
-    def _init_group(self, group, params, grads, state_sums, steps):
-        for p in group["params"]:
-            if p._grad is None:
-                continue
-            params.append(p)
-            grads.append(p._grad)
-            state = self.state[p]
-            if len(state) == 0:
-                state["step"] = scalar_tensor(
-                    0.0,
-                    get_scalar_dtype(is_fused=group["fused"]),
-                    p.device if group["fused"] else None,
-                )
-                state["sum"] = full_like(p, self.defaults["initial_accumulator_value"])
-            state_sums.append(state["sum"])
-            steps.append(state["step"])
+    def _init_state(self, group, p, state):
+        state["step"] = self._state_scalar(group, p, 0.0)
+        state["sum"] = full_like(p, self.defaults["initial_accumulator_value"])
 
     @_use_grad_for_differentiable
     def step(self, closure=None):
-        """Perform one optimization step.
-
-        Args:
-            closure: a callable that re-evaluates the model and returns the loss.
-
-        Returns:
-            The loss the closure returned, or None.
-        """
-        loss = None
-        if closure is not None:
-            with enable_grad():
-                loss = closure()
-
+        """Perform one optimization step (see :meth:`Optimizer.step`)."""
+        loss = _evaluate_closure(closure)
         for group in self.param_groups:
-            params: list[Tensor] = []
-            grads: list[Tensor] = []
-            state_sums: list[Tensor] = []
-            steps: list[Tensor] = []
-            self._init_group(group, params, grads, state_sums, steps)
+            params, grads, state_sums, steps = self._gather(group, "sum", "step")
             adagrad(
                 params,
                 grads,
                 state_sums,
                 steps,
-                lr=group["lr"],
-                weight_decay=group["weight_decay"],
-                lr_decay=group["lr_decay"],
-                eps=group["eps"],
-                maximize=group["maximize"],
-                differentiable=group["differentiable"],
+                **group_kwargs(
+                    group, "lr", "weight_decay", "lr_decay", "eps", "maximize", "differentiable"
+                ),
             )
         return loss
 
@@ -223,31 +170,11 @@ def adagrad(
     if grad_scale is not None or found_inf is not None:
         raise AssertionError("Expected grad_scale and found_inf to be None")
     if differentiable:
-        _adagrad_tensors(
-            params,
-            grads,
-            state_sums,
-            state_steps,
-            lr=lr,
-            weight_decay=weight_decay,
-            lr_decay=lr_decay,
-            eps=eps,
-            maximize=maximize,
-        )
-        return
+        return _adagrad_tensors(**locals())  # the same arguments, to the update in Tensor ops
     lr = number(to_scalar(lr))
     for i, param in enumerate(params):
-        p = param._data
-        g = grads[i]._data
-        state_sum = state_sums[i]._data
-        if p.ndim == 0:
-            p, g, state_sum = as_1d(p, g, state_sum)
-        xp = array_module(p)
-        st = state_steps[i]._data
-        st += 1
-        step = float(st)
-        if maximize:
-            g = -g
+        xp, (p, g, state_sum) = update_arrays(param, grads[i], state_sums[i], maximize=maximize)
+        step = float(count_step(state_steps[i]))
         if weight_decay != 0:
             g = axpy(g, p, weight_decay, xp=xp)
         clr = lr / (1 + (step - 1) * lr_decay)
@@ -259,7 +186,7 @@ def adagrad(
 
 
 def _adagrad_tensors(
-    params, grads, state_sums, state_steps, *, lr, weight_decay, lr_decay, eps, maximize
+    params, grads, state_sums, state_steps, *, lr, weight_decay, lr_decay, eps, maximize, **_
 ) -> None:
     # differentiable=True: the same update with Tensor ops, recorded by autograd
     lr = to_scalar(lr)

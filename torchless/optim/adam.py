@@ -25,20 +25,20 @@ from __future__ import annotations
 from typing import Any
 
 from .._tensor import Tensor
-from ..autograd.grad_mode import enable_grad
 from ._pointwise import addcdiv_, addcmul_, axpy, lerp_, scale
 from ._utils import (
-    array_module,
-    as_1d,
     cast,
     check_capturable,
-    get_scalar_dtype,
+    check_fused,
+    check_hyperparameters,
+    count_step,
+    group_kwargs,
     number,
-    scalar_tensor,
     to_scalar,
+    update_arrays,
     zeros_like,
 )
-from .optimizer import Optimizer, _use_grad_for_differentiable
+from .optimizer import Optimizer, _evaluate_closure, _use_grad_for_differentiable
 
 __all__ = ["Adam", "adam"]
 
@@ -88,23 +88,11 @@ class Adam(Optimizer):
         fused: bool | None = None,
         decoupled_weight_decay: bool = False,
     ) -> None:
-        if isinstance(lr, Tensor):
-            if foreach and not capturable:
-                raise ValueError(
-                    "lr as a Tensor is not supported for capturable=False and foreach=True"
-                )
-            if lr.numel() != 1:
-                raise ValueError("Tensor lr must be 1-element")
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= betas[0] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
-        if not 0.0 <= betas[1] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if isinstance(lr, Tensor) and foreach and not capturable:
+            raise ValueError(
+                "lr as a Tensor is not supported for capturable=False and foreach=True"
+            )
+        check_hyperparameters(lr=lr, eps=eps, betas=betas, weight_decay=weight_decay)
         if not (
             (isinstance(betas[0], float) and isinstance(betas[1], float))
             or (isinstance(betas[0], Tensor) and isinstance(betas[1], Tensor))
@@ -137,91 +125,53 @@ class Adam(Optimizer):
         super().__init__(params, defaults)
 
         if fused:
-            if differentiable:
-                raise RuntimeError("`fused` does not support `differentiable`")
+            check_fused(differentiable, foreach)
             self._step_supports_amp_scaling = True
-            if foreach:
-                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("amsgrad", False)
-            group.setdefault("maximize", False)
-            group.setdefault("foreach", None)
-            group.setdefault("capturable", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("decoupled_weight_decay", False)
-            fused = group.setdefault("fused", None)
-            for p in group["params"]:
-                p_state = self.state.get(p, [])
-                if len(p_state) != 0 and not isinstance(p_state["step"], Tensor):
-                    step_val = float(p_state["step"])
-                    if group["capturable"] or group["fused"]:
-                        p_state["step"] = scalar_tensor(
-                            step_val, get_scalar_dtype(is_fused=fused), p.device
-                        )
-                    else:
-                        p_state["step"] = scalar_tensor(step_val)
+        self._upgrade_state(
+            {
+                "amsgrad": False,
+                "maximize": False,
+                "foreach": None,
+                "capturable": False,
+                "differentiable": False,
+                "decoupled_weight_decay": False,
+                "fused": None,
+            }
+        )
 
-    def _init_group(self, group, params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps):
-        amsgrad = group["amsgrad"]
-        for p in group["params"]:
-            grad = p._grad
-            if grad is None:
-                continue
-            params.append(p)
-            grads.append(grad)
-            state = self.state[p]
-            if len(state) == 0:
-                if group["capturable"] or group["fused"]:
-                    state["step"] = scalar_tensor(
-                        0.0, get_scalar_dtype(is_fused=group["fused"]), p.device
-                    )
-                else:
-                    state["step"] = scalar_tensor(0.0)
-                state["exp_avg"] = zeros_like(p)
-                state["exp_avg_sq"] = zeros_like(p)
-                if amsgrad:
-                    state["max_exp_avg_sq"] = zeros_like(p)
-            exp_avgs.append(state["exp_avg"])
-            exp_avg_sqs.append(state["exp_avg_sq"])
-            if amsgrad:
-                max_exp_avg_sqs.append(state["max_exp_avg_sq"])
-            if group["differentiable"] and state["step"].requires_grad:
-                raise RuntimeError(
-                    "`requires_grad` is not supported for `step` in differentiable mode"
-                )
-            if group["foreach"] and isinstance(group["lr"], Tensor) and not group["capturable"]:
-                raise RuntimeError(
-                    "lr as a Tensor is not supported for capturable=False and foreach=True"
-                )
-            steps.append(state["step"])
+    def _init_state(self, group, p, state):
+        state["step"] = self._state_scalar(group, p, 0.0)
+        state["exp_avg"] = zeros_like(p)
+        state["exp_avg_sq"] = zeros_like(p)
+        if group["amsgrad"]:
+            state["max_exp_avg_sq"] = zeros_like(p)
+
+    def _check_state(self, group, state):
+        if group["differentiable"] and state["step"].requires_grad:
+            raise RuntimeError(
+                "`requires_grad` is not supported for `step` in differentiable mode"
+            )
+        if group["foreach"] and isinstance(group["lr"], Tensor) and not group["capturable"]:
+            raise RuntimeError(
+                "lr as a Tensor is not supported for capturable=False and foreach=True"
+            )
 
     @_use_grad_for_differentiable
     def step(self, closure=None):
-        """Perform one optimization step.
-
-        Args:
-            closure: a callable that re-evaluates the model and returns the loss.
-
-        Returns:
-            The loss the closure returned, or None.
-        """
-        loss = None
-        if closure is not None:
-            with enable_grad():
-                loss = closure()
-
+        """Perform one optimization step (see :meth:`Optimizer.step`)."""
+        loss = _evaluate_closure(closure)
         for group in self.param_groups:
-            params: list[Tensor] = []
-            grads: list[Tensor] = []
-            exp_avgs: list[Tensor] = []
-            exp_avg_sqs: list[Tensor] = []
-            max_exp_avg_sqs: list[Tensor] = []
-            steps: list[Tensor] = []
             beta1, beta2 = group["betas"]
-            self._init_group(group, params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps)
+            params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps = self._gather(
+                group,
+                "exp_avg",
+                "exp_avg_sq",
+                "max_exp_avg_sq" if group["amsgrad"] else None,
+                "step",
+            )
             adam(
                 params,
                 grads,
@@ -229,16 +179,19 @@ class Adam(Optimizer):
                 exp_avg_sqs,
                 max_exp_avg_sqs,
                 steps,
-                amsgrad=group["amsgrad"],
                 beta1=beta1,
                 beta2=beta2,
-                lr=group["lr"],
-                weight_decay=group["weight_decay"],
-                eps=group["eps"],
-                maximize=group["maximize"],
-                capturable=group["capturable"],
-                differentiable=group["differentiable"],
-                decoupled_weight_decay=group["decoupled_weight_decay"],
+                **group_kwargs(
+                    group,
+                    "amsgrad",
+                    "lr",
+                    "weight_decay",
+                    "eps",
+                    "maximize",
+                    "capturable",
+                    "differentiable",
+                    "decoupled_weight_decay",
+                ),
             )
         return loss
 
@@ -277,38 +230,15 @@ def adam(
     if capturable:
         check_capturable(params)
     if differentiable:
-        _adam_tensors(
-            params,
-            grads,
-            exp_avgs,
-            exp_avg_sqs,
-            max_exp_avg_sqs,
-            state_steps,
-            amsgrad=amsgrad,
-            beta1=beta1,
-            beta2=beta2,
-            lr=lr,
-            weight_decay=weight_decay,
-            eps=eps,
-            maximize=maximize,
-            decoupled_weight_decay=decoupled_weight_decay,
-        )
-        return
+        return _adam_tensors(**locals())  # the same arguments, to the update in Tensor ops
     lr = number(to_scalar(lr))
     beta1 = number(beta1)
     beta2 = number(beta2)
     for i, param in enumerate(params):
-        p = param._data
-        g = grads[i]._data
-        exp_avg = exp_avgs[i]._data
-        exp_avg_sq = exp_avg_sqs[i]._data
-        if p.ndim == 0:  # NumPy turns 0-d results into scalars; 1-element views do not
-            p, g, exp_avg, exp_avg_sq = as_1d(p, g, exp_avg, exp_avg_sq)
-        xp = array_module(p)
-        if maximize:
-            g = -g
-        st = state_steps[i]._data
-        st += 1
+        xp, (p, g, exp_avg, exp_avg_sq) = update_arrays(
+            param, grads[i], exp_avgs[i], exp_avg_sqs[i], maximize=maximize
+        )
+        st = count_step(state_steps[i])
         if weight_decay != 0:
             if decoupled_weight_decay:
                 scale(p, 1 - lr * weight_decay, xp=xp)
@@ -351,6 +281,7 @@ def _adam_tensors(
     eps,
     maximize,
     decoupled_weight_decay,
+    **_,
 ) -> None:
     # differentiable=True: the same update with Tensor ops, recorded by autograd
     lr = to_scalar(lr)

@@ -19,20 +19,19 @@ from typing import Any
 
 from .._ops.shape import cat
 from .._tensor import Tensor
-from ..autograd.grad_mode import enable_grad
 from ._pointwise import addcdiv_, axpy, lerp_, scale
 from ._utils import (
-    array_module,
-    as_1d,
     cast,
     check_capturable,
-    get_scalar_dtype,
+    check_hyperparameters,
+    count_step,
+    group_kwargs,
     number,
-    scalar_tensor,
     to_scalar,
+    update_arrays,
     zeros_like,
 )
-from .optimizer import Optimizer, _use_grad_for_differentiable
+from .optimizer import Optimizer, _evaluate_closure, _use_grad_for_differentiable
 
 __all__ = ["Adamax", "adamax"]
 
@@ -68,19 +67,7 @@ class Adamax(Optimizer):
         differentiable: bool = False,
         capturable: bool = False,
     ) -> None:
-        if isinstance(lr, Tensor) and lr.numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= betas[0] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
-        if not 0.0 <= betas[1] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-
+        check_hyperparameters(lr=lr, eps=eps, betas=betas, weight_decay=weight_decay)
         defaults = {
             "lr": lr,
             "betas": betas,
@@ -95,57 +82,24 @@ class Adamax(Optimizer):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("capturable", False)
-            for p in group["params"]:
-                p_state = self.state.get(p, [])
-                if len(p_state) != 0 and not isinstance(p_state["step"], Tensor):
-                    step_val = float(p_state["step"])
-                    device = p.device if group["capturable"] else None
-                    p_state["step"] = scalar_tensor(step_val, get_scalar_dtype(), device)
+        self._upgrade_state(
+            {"foreach": None, "maximize": False, "differentiable": False, "capturable": False}
+        )
 
-    def _init_group(self, group, params, grads, exp_avgs, exp_infs, steps):
-        for p in group["params"]:
-            if p._grad is None:
-                continue
-            params.append(p)
-            grads.append(p._grad)
-            state = self.state[p]
-            if len(state) == 0:
-                device = p.device if group["capturable"] else None
-                state["step"] = scalar_tensor(0.0, get_scalar_dtype(), device)
-                state["exp_avg"] = zeros_like(p)
-                state["exp_inf"] = zeros_like(p)
-            exp_avgs.append(state["exp_avg"])
-            exp_infs.append(state["exp_inf"])
-            steps.append(state["step"])
+    def _init_state(self, group, p, state):
+        state["step"] = self._state_scalar(group, p, 0.0)
+        state["exp_avg"] = zeros_like(p)
+        state["exp_inf"] = zeros_like(p)
 
     @_use_grad_for_differentiable
     def step(self, closure=None):
-        """Perform one optimization step.
-
-        Args:
-            closure: a callable that re-evaluates the model and returns the loss.
-
-        Returns:
-            The loss the closure returned, or None.
-        """
-        loss = None
-        if closure is not None:
-            with enable_grad():
-                loss = closure()
-
+        """Perform one optimization step (see :meth:`Optimizer.step`)."""
+        loss = _evaluate_closure(closure)
         for group in self.param_groups:
-            params: list[Tensor] = []
-            grads: list[Tensor] = []
-            exp_avgs: list[Tensor] = []
-            exp_infs: list[Tensor] = []
-            steps: list[Tensor] = []
             beta1, beta2 = group["betas"]
-            self._init_group(group, params, grads, exp_avgs, exp_infs, steps)
+            params, grads, exp_avgs, exp_infs, steps = self._gather(
+                group, "exp_avg", "exp_inf", "step"
+            )
             adamax(
                 params,
                 grads,
@@ -155,11 +109,9 @@ class Adamax(Optimizer):
                 eps=group["eps"],
                 beta1=beta1,
                 beta2=beta2,
-                lr=group["lr"],
-                weight_decay=group["weight_decay"],
-                maximize=group["maximize"],
-                differentiable=group["differentiable"],
-                capturable=group["capturable"],
+                **group_kwargs(
+                    group, "lr", "weight_decay", "maximize", "differentiable", "capturable"
+                ),
             )
         return loss
 
@@ -184,36 +136,15 @@ def adamax(
 ) -> None:
     """The Adamax update of ``params`` (``torch.optim.adamax.adamax``), in place."""
     if differentiable:
-        _adamax_tensors(
-            params,
-            grads,
-            exp_avgs,
-            exp_infs,
-            state_steps,
-            eps=eps,
-            beta1=beta1,
-            beta2=beta2,
-            lr=lr,
-            weight_decay=weight_decay,
-            maximize=maximize,
-            capturable=capturable,
-        )
-        return
+        return _adamax_tensors(**locals())  # the same arguments, to the update in Tensor ops
     lr = number(to_scalar(lr))
     for i, param in enumerate(params):
         if capturable:
             check_capturable([param])
-        p = param._data
-        g = grads[i]._data
-        exp_avg = exp_avgs[i]._data
-        exp_inf = exp_infs[i]._data
-        if p.ndim == 0:
-            p, g, exp_avg, exp_inf = as_1d(p, g, exp_avg, exp_inf)
-        xp = array_module(p)
-        if maximize:
-            g = -g
-        st = state_steps[i]._data
-        st += 1
+        xp, (p, g, exp_avg, exp_inf) = update_arrays(
+            param, grads[i], exp_avgs[i], exp_infs[i], maximize=maximize
+        )
+        st = count_step(state_steps[i])
         if weight_decay != 0:
             g = axpy(g, p, weight_decay, xp=xp)
         lerp_(exp_avg, g, 1 - beta1, xp)
@@ -241,6 +172,7 @@ def _adamax_tensors(
     weight_decay,
     maximize,
     capturable,
+    **_,
 ) -> None:
     # differentiable=True: the same update with Tensor ops, recorded by autograd
     lr = to_scalar(lr)

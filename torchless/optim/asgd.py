@@ -19,19 +19,20 @@ from __future__ import annotations
 from typing import Any
 
 from .._tensor import Tensor
-from ..autograd.grad_mode import enable_grad
 from ._pointwise import axpy, scale
 from ._utils import (
-    array_module,
-    as_1d,
     check_capturable,
+    check_hyperparameters,
+    count_step,
     get_scalar_dtype,
+    group_kwargs,
     number,
     scalar_tensor,
     to_scalar,
+    update_arrays,
     zeros_like,
 )
-from .optimizer import Optimizer, _use_grad_for_differentiable
+from .optimizer import Optimizer, _evaluate_closure, _use_grad_for_differentiable
 
 __all__ = ["ASGD", "asgd"]
 
@@ -67,13 +68,7 @@ class ASGD(Optimizer):
         differentiable: bool = False,
         capturable: bool = False,
     ) -> None:
-        if isinstance(lr, Tensor) and lr.numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-
+        check_hyperparameters(lr=lr, weight_decay=weight_decay)
         defaults = {
             "lr": lr,
             "lambd": lambd,
@@ -89,62 +84,27 @@ class ASGD(Optimizer):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("capturable", False)
-            for p in group["params"]:
-                p_state = self.state.get(p, [])
-                if len(p_state) != 0:
-                    for key in ("step", "eta", "mu"):
-                        if not isinstance(p_state[key], Tensor):
-                            p_state[key] = scalar_tensor(
-                                float(p_state[key]), get_scalar_dtype(), p.device
-                            )
+        self._upgrade_state(
+            {"foreach": None, "maximize": False, "differentiable": False, "capturable": False},
+            scalars=("step", "eta", "mu"),
+        )
 
-    def _init_group(self, group, params, grads, mus, axs, etas, steps):
-        for p in group["params"]:
-            if p._grad is None:
-                continue
-            params.append(p)
-            grads.append(p._grad)
-            state = self.state[p]
-            if len(state) == 0:
-                state["step"] = scalar_tensor(0.0, get_scalar_dtype(), p.device)
-                state["eta"] = scalar_tensor(
-                    number(to_scalar(group["lr"])), get_scalar_dtype(), p.device
-                )
-                state["mu"] = scalar_tensor(1.0, get_scalar_dtype(), p.device)
-                state["ax"] = zeros_like(p)
-            mus.append(state["mu"])
-            axs.append(state["ax"])
-            etas.append(state["eta"])
-            steps.append(state["step"])
+    def _state_scalar(self, group, p, value):
+        # torch's ASGD keeps its scalars on the parameter's device, capturable or not
+        return scalar_tensor(value, get_scalar_dtype(), p.device)
+
+    def _init_state(self, group, p, state):
+        state["step"] = self._state_scalar(group, p, 0.0)
+        state["eta"] = self._state_scalar(group, p, number(to_scalar(group["lr"])))
+        state["mu"] = self._state_scalar(group, p, 1.0)
+        state["ax"] = zeros_like(p)
 
     @_use_grad_for_differentiable
     def step(self, closure=None):
-        """Perform one optimization step.
-
-        Args:
-            closure: a callable that re-evaluates the model and returns the loss.
-
-        Returns:
-            The loss the closure returned, or None.
-        """
-        loss = None
-        if closure is not None:
-            with enable_grad():
-                loss = closure()
-
+        """Perform one optimization step (see :meth:`Optimizer.step`)."""
+        loss = _evaluate_closure(closure)
         for group in self.param_groups:
-            params: list[Tensor] = []
-            grads: list[Tensor] = []
-            mus: list[Tensor] = []
-            axs: list[Tensor] = []
-            etas: list[Tensor] = []
-            steps: list[Tensor] = []
-            self._init_group(group, params, grads, mus, axs, etas, steps)
+            params, grads, mus, axs, etas, steps = self._gather(group, "mu", "ax", "eta", "step")
             asgd(
                 params,
                 grads,
@@ -152,14 +112,17 @@ class ASGD(Optimizer):
                 mus,
                 etas,
                 steps,
-                lambd=group["lambd"],
-                lr=group["lr"],
-                t0=group["t0"],
-                alpha=group["alpha"],
-                weight_decay=group["weight_decay"],
-                maximize=group["maximize"],
-                differentiable=group["differentiable"],
-                capturable=group["capturable"],
+                **group_kwargs(
+                    group,
+                    "lambd",
+                    "lr",
+                    "t0",
+                    "alpha",
+                    "weight_decay",
+                    "maximize",
+                    "differentiable",
+                    "capturable",
+                ),
             )
         return loss
 
@@ -185,36 +148,13 @@ def asgd(
 ) -> None:
     """The ASGD update of ``params`` (``torch.optim.asgd.asgd``), in place."""
     if differentiable:
-        _asgd_tensors(
-            params,
-            grads,
-            axs,
-            mus,
-            etas,
-            state_steps,
-            lambd=lambd,
-            lr=lr,
-            t0=t0,
-            alpha=alpha,
-            weight_decay=weight_decay,
-            maximize=maximize,
-            capturable=capturable,
-        )
-        return
+        return _asgd_tensors(**locals())  # the same arguments, to the update in Tensor ops
     lr = number(to_scalar(lr))
     for i, param in enumerate(params):
         if capturable:
             check_capturable([param], "params, mus, etas, and state_steps")
-        p = param._data
-        g = grads[i]._data
-        ax = axs[i]._data
-        if p.ndim == 0:
-            p, g, ax = as_1d(p, g, ax)
-        xp = array_module(p)
-        if maximize:
-            g = -g
-        st = state_steps[i]._data
-        st += 1
+        xp, (p, g, ax) = update_arrays(param, grads[i], axs[i], maximize=maximize)
+        st = count_step(state_steps[i])
         if weight_decay != 0:
             g = axpy(g, p, weight_decay, xp=xp)
         eta = etas[i]._data
@@ -260,6 +200,7 @@ def _asgd_tensors(
     weight_decay,
     maximize,
     capturable,
+    **_,
 ) -> None:
     # differentiable=True: the same update with Tensor ops, recorded by autograd
     lr = number(to_scalar(lr))

@@ -22,7 +22,7 @@ from .._ops.shape import cat
 from .._tensor import Tensor
 from ..autograd.grad_mode import enable_grad, no_grad
 from ._pointwise import axpy
-from ._utils import array_module, number, to_scalar
+from ._utils import array_module, check_hyperparameters, number, to_scalar
 from .optimizer import Optimizer
 
 __all__ = ["LBFGS"]
@@ -185,10 +185,7 @@ class LBFGS(Optimizer):
         history_size: int = 100,
         line_search_fn: str | None = None,
     ) -> None:
-        if isinstance(lr, Tensor) and lr.numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
+        check_hyperparameters(lr=lr)
         if max_eval is None:
             max_eval = max_iter * 5 // 4
         defaults = {

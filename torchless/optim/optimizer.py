@@ -20,6 +20,7 @@ from .._tensor import Tensor
 from ..autograd.grad_mode import _state as _grad_state
 from ..autograd.grad_mode import enable_grad, no_grad
 from ..nn.modules.module import RemovableHandle, _typename
+from ._utils import get_scalar_dtype, scalar_tensor
 
 __all__ = ["Optimizer", "required"]
 
@@ -47,6 +48,14 @@ def _use_grad_for_differentiable(func: Callable) -> Callable:
             return func(self, *args, **kwargs)
 
     return _use_grad
+
+
+def _evaluate_closure(closure: Callable[[], Any] | None) -> Any:
+    """The loss ``closure()`` returns, run with grad mode on; None without a closure."""
+    if closure is None:
+        return None
+    with enable_grad():
+        return closure()
 
 
 class Optimizer:
@@ -367,9 +376,75 @@ class Optimizer:
                         grad.zero_()
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Perform one optimization step; ``closure`` re-evaluates the model and returns
-        the loss."""
+        """Perform one optimization step.
+
+        Args:
+            closure: a callable that re-evaluates the model and returns the loss (run with
+                grad mode on).
+
+        Returns:
+            The loss the closure returned, or None.
+        """
         raise NotImplementedError
+
+    # ------------------------------------------------------------------
+    # what the built-in optimizers share: each defines _init_state (and may refine the
+    # others), and its step runs _gather on every group, then its functional update
+    def _gather(self, group: dict[str, Any], *keys: str | None) -> tuple[list, ...]:
+        """The tensors of one group's update: ``(params, grads, *lists)``.
+
+        ``params`` are the group's parameters that have a gradient, in order, ``grads``
+        those gradients, and each list holds the state entry ``key`` of those parameters,
+        one list per key (an empty list for a None key: a buffer this group does not use).
+        A parameter's state is made by :meth:`_init_state` the first time it is seen, and
+        every state is shown to :meth:`_check_state`.
+        """
+        params: list[Tensor] = []
+        grads: list[Tensor] = []
+        lists: list[list[Tensor]] = [[] for _ in keys]
+        for p in group["params"]:
+            grad = p._grad
+            if grad is None:
+                continue
+            params.append(p)
+            grads.append(grad)
+            state = self.state[p]
+            if len(state) == 0:
+                self._init_state(group, p, state)
+            for key, values in zip(keys, lists):
+                if key is not None:
+                    values.append(state[key])
+            self._check_state(group, state)
+        return (params, grads, *lists)
+
+    def _init_state(self, group: dict[str, Any], p: Tensor, state: dict[str, Any]) -> None:
+        """Fill the empty ``state`` of parameter ``p`` (its step counter, its buffers)."""
+        raise NotImplementedError
+
+    def _check_state(self, group: dict[str, Any], state: dict[str, Any]) -> None:
+        """Refuse a parameter's state as torch does (nothing to refuse by default)."""
+
+    def _state_scalar(self, group: dict[str, Any], p: Tensor, value: float) -> Tensor:
+        """A 0-d tensor of ``p``'s state (a step counter...), as torch makes it: of the
+        scalar dtype (float32 in a fused group), on ``p``'s device in a capturable or fused
+        group, else on the CPU."""
+        fused = group.get("fused")
+        device = p.device if group.get("capturable") or fused else None
+        return scalar_tensor(value, get_scalar_dtype(is_fused=fused), device)
+
+    def _upgrade_state(self, group_defaults: dict[str, Any], scalars=("step",)) -> None:
+        """Bring groups and state saved by an older torch up to date (for ``__setstate__``):
+        each group gets the hyperparameters it lacks from ``group_defaults``, and each of
+        the state entries ``scalars`` saved as a number becomes a 0-d tensor."""
+        for group in self.param_groups:
+            for key, value in group_defaults.items():
+                group.setdefault(key, value)
+            for p in group["params"]:
+                p_state = self.state.get(p, [])
+                if len(p_state) != 0:
+                    for key in scalars:
+                        if not isinstance(p_state[key], Tensor):
+                            p_state[key] = self._state_scalar(group, p, float(p_state[key]))
 
     def add_param_group(self, param_group: dict[str, Any]) -> None:
         """Add a group of parameters (a dict with ``"params"`` and optional

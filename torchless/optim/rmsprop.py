@@ -22,20 +22,19 @@ from __future__ import annotations
 from typing import Any
 
 from .._tensor import Tensor
-from ..autograd.grad_mode import enable_grad
 from ._pointwise import addcdiv_, addcmul_, axpy, lerp_, scale
 from ._utils import (
-    array_module,
-    as_1d,
     cast,
     check_capturable,
-    get_scalar_dtype,
+    check_hyperparameters,
+    count_step,
+    group_kwargs,
     number,
-    scalar_tensor,
     to_scalar,
+    update_arrays,
     zeros_like,
 )
-from .optimizer import Optimizer, _use_grad_for_differentiable
+from .optimizer import Optimizer, _evaluate_closure, _use_grad_for_differentiable
 
 __all__ = ["RMSprop", "rmsprop"]
 
@@ -75,19 +74,9 @@ class RMSprop(Optimizer):
         maximize: bool = False,
         differentiable: bool = False,
     ) -> None:
-        if isinstance(lr, Tensor) and lr.numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= momentum:
-            raise ValueError(f"Invalid momentum value: {momentum}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= alpha:
-            raise ValueError(f"Invalid alpha value: {alpha}")
-
+        check_hyperparameters(
+            lr=lr, eps=eps, momentum=momentum, weight_decay=weight_decay, alpha=alpha
+        )
         defaults = {
             "lr": lr,
             "momentum": momentum,
@@ -104,67 +93,37 @@ class RMSprop(Optimizer):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("momentum", 0)
-            group.setdefault("centered", False)
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("capturable", False)
-            for p in group["params"]:
-                p_state = self.state.get(p, [])
-                if len(p_state) != 0 and not isinstance(p_state["step"], Tensor):
-                    step_val = float(p_state["step"])
-                    device = p.device if group["capturable"] else None
-                    p_state["step"] = scalar_tensor(step_val, get_scalar_dtype(), device)
+        self._upgrade_state(
+            {
+                "momentum": 0,
+                "centered": False,
+                "foreach": None,
+                "maximize": False,
+                "differentiable": False,
+                "capturable": False,
+            }
+        )
 
-    def _init_group(self, group, params, grads, square_avgs, momentum_bufs, grad_avgs, steps):
-        momentum = group["momentum"]
-        centered = group["centered"]
-        for p in group["params"]:
-            if p._grad is None:
-                continue
-            params.append(p)
-            grads.append(p._grad)
-            state = self.state[p]
-            if len(state) == 0:
-                device = p.device if group["capturable"] else None
-                state["step"] = scalar_tensor(0.0, get_scalar_dtype(), device)
-                state["square_avg"] = zeros_like(p)
-                if momentum > 0:
-                    state["momentum_buffer"] = zeros_like(p)
-                if centered:
-                    state["grad_avg"] = zeros_like(p)
-            square_avgs.append(state["square_avg"])
-            steps.append(state["step"])
-            if momentum > 0:
-                momentum_bufs.append(state["momentum_buffer"])
-            if centered:
-                grad_avgs.append(state["grad_avg"])
+    def _init_state(self, group, p, state):
+        state["step"] = self._state_scalar(group, p, 0.0)
+        state["square_avg"] = zeros_like(p)
+        if group["momentum"] > 0:
+            state["momentum_buffer"] = zeros_like(p)
+        if group["centered"]:
+            state["grad_avg"] = zeros_like(p)
 
     @_use_grad_for_differentiable
     def step(self, closure=None):
-        """Perform one optimization step.
-
-        Args:
-            closure: a callable that re-evaluates the model and returns the loss.
-
-        Returns:
-            The loss the closure returned, or None.
-        """
-        loss = None
-        if closure is not None:
-            with enable_grad():
-                loss = closure()
-
+        """Perform one optimization step (see :meth:`Optimizer.step`)."""
+        loss = _evaluate_closure(closure)
         for group in self.param_groups:
-            params: list[Tensor] = []
-            grads: list[Tensor] = []
-            square_avgs: list[Tensor] = []
-            grad_avgs: list[Tensor] = []
-            momentum_bufs: list[Tensor] = []
-            steps: list[Tensor] = []
-            self._init_group(group, params, grads, square_avgs, momentum_bufs, grad_avgs, steps)
+            params, grads, square_avgs, steps, momentum_bufs, grad_avgs = self._gather(
+                group,
+                "square_avg",
+                "step",
+                "momentum_buffer" if group["momentum"] > 0 else None,
+                "grad_avg" if group["centered"] else None,
+            )
             rmsprop(
                 params,
                 grads,
@@ -172,15 +131,18 @@ class RMSprop(Optimizer):
                 grad_avgs,
                 momentum_bufs,
                 steps,
-                lr=group["lr"],
-                alpha=group["alpha"],
-                eps=group["eps"],
-                weight_decay=group["weight_decay"],
-                momentum=group["momentum"],
-                centered=group["centered"],
-                maximize=group["maximize"],
-                differentiable=group["differentiable"],
-                capturable=group["capturable"],
+                **group_kwargs(
+                    group,
+                    "lr",
+                    "alpha",
+                    "eps",
+                    "weight_decay",
+                    "momentum",
+                    "centered",
+                    "maximize",
+                    "differentiable",
+                    "capturable",
+                ),
             )
         return loss
 
@@ -207,37 +169,13 @@ def rmsprop(
 ) -> None:
     """The RMSprop update of ``params`` (``torch.optim.rmsprop.rmsprop``), in place."""
     if differentiable:
-        _rmsprop_tensors(
-            params,
-            grads,
-            square_avgs,
-            grad_avgs,
-            momentum_buffer_list,
-            state_steps,
-            lr=lr,
-            alpha=alpha,
-            eps=eps,
-            weight_decay=weight_decay,
-            momentum=momentum,
-            centered=centered,
-            maximize=maximize,
-            capturable=capturable,
-        )
-        return
+        return _rmsprop_tensors(**locals())  # the same arguments, to the update in Tensor ops
     lr = number(to_scalar(lr))
     for i, param in enumerate(params):
         if capturable:
             check_capturable([param])
-        p = param._data
-        g = grads[i]._data
-        square_avg = square_avgs[i]._data
-        if p.ndim == 0:
-            p, g, square_avg = as_1d(p, g, square_avg)
-        xp = array_module(p)
-        if maximize:
-            g = -g
-        st = state_steps[i]._data
-        st += 1
+        xp, (p, g, square_avg) = update_arrays(param, grads[i], square_avgs[i], maximize=maximize)
+        count_step(state_steps[i])
         if weight_decay != 0:
             g = axpy(g, p, weight_decay, xp=xp)
         scale(square_avg, alpha, xp=xp)
@@ -277,6 +215,7 @@ def _rmsprop_tensors(
     centered,
     maximize,
     capturable,
+    **_,
 ) -> None:
     # differentiable=True: the same update with Tensor ops, recorded by autograd
     lr = to_scalar(lr)

@@ -20,19 +20,18 @@ from __future__ import annotations
 from typing import Any
 
 from .._tensor import Tensor
-from ..autograd.grad_mode import enable_grad
 from ._utils import (
-    array_module,
-    as_1d,
     check_capturable,
+    check_hyperparameters,
+    count_step,
     full_like,
-    get_scalar_dtype,
+    group_kwargs,
     number,
-    scalar_tensor,
     to_scalar,
+    update_arrays,
     zeros_like,
 )
-from .optimizer import Optimizer, _use_grad_for_differentiable
+from .optimizer import Optimizer, _evaluate_closure, _use_grad_for_differentiable
 
 __all__ = ["Rprop", "rprop"]
 
@@ -66,10 +65,7 @@ class Rprop(Optimizer):
         maximize: bool = False,
         differentiable: bool = False,
     ) -> None:
-        if isinstance(lr, Tensor) and lr.numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
+        check_hyperparameters(lr=lr)
         if not 0.0 < etas[0] < 1.0 < etas[1]:
             raise ValueError(f"Invalid eta values: {etas[0]}, {etas[1]}")
 
@@ -86,59 +82,25 @@ class Rprop(Optimizer):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("capturable", False)
-            for p in group["params"]:
-                p_state = self.state.get(p, [])
-                if len(p_state) != 0 and not isinstance(p_state["step"], Tensor):
-                    step_val = float(p_state["step"])
-                    device = p.device if group["capturable"] else None
-                    p_state["step"] = scalar_tensor(step_val, get_scalar_dtype(), device)
+        self._upgrade_state(
+            {"foreach": None, "maximize": False, "differentiable": False, "capturable": False}
+        )
 
-    def _init_group(self, group, params, grads, prevs, step_sizes, steps):
-        for p in group["params"]:
-            if p._grad is None:
-                continue
-            params.append(p)
-            grad = p._grad
-            grads.append(grad)
-            state = self.state[p]
-            if len(state) == 0:
-                device = p.device if group["capturable"] else None
-                state["step"] = scalar_tensor(0.0, get_scalar_dtype(), device)
-                state["prev"] = zeros_like(p)
-                state["step_size"] = full_like(grad, number(to_scalar(group["lr"])))
-            prevs.append(state["prev"])
-            step_sizes.append(state["step_size"])
-            steps.append(state["step"])
+    def _init_state(self, group, p, state):
+        state["step"] = self._state_scalar(group, p, 0.0)
+        state["prev"] = zeros_like(p)
+        state["step_size"] = full_like(p._grad, number(to_scalar(group["lr"])))
 
     @_use_grad_for_differentiable
     def step(self, closure=None):
-        """Perform one optimization step.
-
-        Args:
-            closure: a callable that re-evaluates the model and returns the loss.
-
-        Returns:
-            The loss the closure returned, or None.
-        """
-        loss = None
-        if closure is not None:
-            with enable_grad():
-                loss = closure()
-
+        """Perform one optimization step (see :meth:`Optimizer.step`)."""
+        loss = _evaluate_closure(closure)
         for group in self.param_groups:
-            params: list[Tensor] = []
-            grads: list[Tensor] = []
-            prevs: list[Tensor] = []
-            step_sizes: list[Tensor] = []
-            steps: list[Tensor] = []
             etaminus, etaplus = group["etas"]
             step_size_min, step_size_max = group["step_sizes"]
-            self._init_group(group, params, grads, prevs, step_sizes, steps)
+            params, grads, prevs, step_sizes, steps = self._gather(
+                group, "prev", "step_size", "step"
+            )
             rprop(
                 params,
                 grads,
@@ -149,9 +111,7 @@ class Rprop(Optimizer):
                 step_size_max=step_size_max,
                 etaminus=etaminus,
                 etaplus=etaplus,
-                maximize=group["maximize"],
-                differentiable=group["differentiable"],
-                capturable=group["capturable"],
+                **group_kwargs(group, "maximize", "differentiable", "capturable"),
             )
         return loss
 
@@ -175,34 +135,14 @@ def rprop(
 ) -> None:
     """The Rprop update of ``params`` (``torch.optim.rprop.rprop``), in place."""
     if differentiable:
-        _rprop_tensors(
-            params,
-            grads,
-            prevs,
-            step_sizes,
-            state_steps,
-            step_size_min=step_size_min,
-            step_size_max=step_size_max,
-            etaminus=etaminus,
-            etaplus=etaplus,
-            maximize=maximize,
-            capturable=capturable,
-        )
-        return
+        return _rprop_tensors(**locals())  # the same arguments, to the update in Tensor ops
     for i, param in enumerate(params):
         if capturable:
             check_capturable([param])
-        p = param._data
-        g = grads[i]._data
-        prev = prevs[i]._data
-        step_size = step_sizes[i]._data
-        if p.ndim == 0:
-            p, g, prev, step_size = as_1d(p, g, prev, step_size)
-        xp = array_module(p)
-        if maximize:
-            g = -g
-        st = state_steps[i]._data
-        st += 1
+        xp, (p, g, prev, step_size) = update_arrays(
+            param, grads[i], prevs[i], step_sizes[i], maximize=maximize
+        )
+        count_step(state_steps[i])
         sign = _sign(g * prev, xp)
         # comparisons and clamps take the numbers in the tensor's own dtype
         dt = sign.dtype.type
@@ -241,6 +181,7 @@ def _rprop_tensors(
     etaplus,
     maximize,
     capturable,
+    **_,
 ) -> None:
     # differentiable=True: the same update with Tensor ops, recorded by autograd
     for i, param in enumerate(params):

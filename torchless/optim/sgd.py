@@ -22,16 +22,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from .._fma import axpy, scale
 from .._tensor import Tensor, _make
-from ..autograd.grad_mode import enable_grad
-from .optimizer import Optimizer, _use_grad_for_differentiable
+from ._utils import array_module, check_fused, group_kwargs
+from .optimizer import Optimizer, _evaluate_closure, _use_grad_for_differentiable
 
 __all__ = ["SGD", "sgd"]
-
-_ndarray = np.ndarray
 
 
 class SGD(Optimizer):
@@ -74,6 +70,7 @@ class SGD(Optimizer):
         differentiable: bool = False,
         fused: bool | None = None,
     ) -> None:
+        # torch's SGD tests `value < 0.0` (not `not 0.0 <= value`): NaN passes
         if isinstance(lr, Tensor) and lr.numel() != 1:
             raise ValueError("Tensor lr must be 1-element")
         if lr < 0.0:
@@ -99,37 +96,29 @@ class SGD(Optimizer):
         super().__init__(params, defaults)
 
         if fused:
-            if differentiable:
-                raise RuntimeError("`fused` does not support `differentiable`")
-            if foreach:
-                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+            check_fused(differentiable, foreach)
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("nesterov", False)
-            group.setdefault("maximize", False)
-            group.setdefault("foreach", None)
-            group.setdefault("differentiable", False)
-            group.setdefault("fused", False)
+        self._upgrade_state(
+            {
+                "nesterov": False,
+                "maximize": False,
+                "foreach": None,
+                "differentiable": False,
+                "fused": False,
+            },
+            scalars=(),
+        )
 
     @_use_grad_for_differentiable
     def step(self, closure=None):
-        """Perform one optimization step.
-
-        Args:
-            closure: a callable that re-evaluates the model and returns the loss.
-
-        Returns:
-            The loss the closure returned, or None.
-        """
-        loss = None
-        if closure is not None:
-            with enable_grad():
-                loss = closure()
-
+        """Perform one optimization step (see :meth:`Optimizer.step`)."""
+        loss = _evaluate_closure(closure)
         state = self.state
         for group in self.param_groups:
+            # not Optimizer._gather: SGD has no step counter, and its state (the momentum
+            # buffer, made from the first gradient by sgd()) exists only with momentum
             momentum = group["momentum"]
             params = []
             grads = []
@@ -145,13 +134,16 @@ class SGD(Optimizer):
                 params,
                 grads,
                 bufs,
-                weight_decay=group["weight_decay"],
                 momentum=momentum,
-                lr=group["lr"],
-                dampening=group["dampening"],
-                nesterov=group["nesterov"],
-                maximize=group["maximize"],
-                differentiable=group["differentiable"],
+                **group_kwargs(
+                    group,
+                    "weight_decay",
+                    "lr",
+                    "dampening",
+                    "nesterov",
+                    "maximize",
+                    "differentiable",
+                ),
             )
             if momentum != 0:
                 for p, buf in zip(params, bufs):
@@ -185,25 +177,14 @@ def sgd(
     new buffers are written into it.
     """
     if differentiable:
-        _sgd_tensors(
-            params,
-            d_p_list,
-            momentum_buffer_list,
-            weight_decay=weight_decay,
-            momentum=momentum,
-            lr=lr,
-            dampening=dampening,
-            nesterov=nesterov,
-            maximize=maximize,
-        )
-        return
+        return _sgd_tensors(**locals())  # the same arguments, to the update in Tensor ops
     lr = _scalar(lr)
     weight_decay = _scalar(weight_decay)
     for i, param in enumerate(params):
         grad_t = d_p_list[i]
         p = param._data
         g = grad_t._data
-        xp = np if type(p) is _ndarray else _array_module(p)
+        xp = array_module(p)
         if maximize:
             g = -g
         if weight_decay != 0:
@@ -227,27 +208,22 @@ def sgd(
         param._bump()
 
 
-def _array_module(arr):
-    from .._device import get_array_module
-
-    return get_array_module(arr)
-
-
 def _sgd_tensors(
-    params: list[Tensor],
-    grads: list[Tensor],
-    momentum_buffer_list: list[Tensor | None],
+    params,
+    d_p_list,
+    momentum_buffer_list,
     *,
-    weight_decay: float,
-    momentum: float,
-    lr: float,
-    dampening: float,
-    nesterov: bool,
-    maximize: bool,
+    weight_decay,
+    momentum,
+    lr,
+    dampening,
+    nesterov,
+    maximize,
+    **_,
 ) -> None:
     # differentiable=True: the same update with Tensor ops, recorded by autograd
     for i, param in enumerate(params):
-        grad = grads[i] if not maximize else -grads[i]
+        grad = d_p_list[i] if not maximize else -d_p_list[i]
         if weight_decay != 0:
             grad = grad.add(param, alpha=weight_decay)
         if momentum != 0:
