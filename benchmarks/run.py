@@ -73,11 +73,12 @@ def _import_time(module: str, repeats: int) -> float:
 def _peak_rss_w3(module: str, quick: bool) -> float:
     """Peak RSS in MB of a process that imports the library and runs W3."""
     code = (
-        "import resource, sys\n"
         f"import {module} as lib\n"
         "from benchmarks.workloads import make_w3\n"
         f"make_w3(lib, {quick})()\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        # VmHWM, not ru_maxrss: ru_maxrss carries over the parent's peak through fork/exec
+        "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0]\n"
+        "print(hwm.split()[1])\n"
     )
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     out = subprocess.run(
