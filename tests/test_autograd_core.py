@@ -484,3 +484,22 @@ def test_post_accumulate_grad_hook_and_backward_inputs():
         return seen, str(a.grad), b.grad is None
 
     same_text(body)
+
+
+def test_grad_never_aliases_a_gradient_someone_else_holds():
+    """.grad may take the engine's fresh arrays, never shared or user-held ones."""
+    a = torchless.tensor([1.0, 2.0], requires_grad=True)
+    b = torchless.tensor([3.0, 4.0], requires_grad=True)
+    (a + b).sum().backward()  # AddBackward0 hands one gradient to both edges
+    a.grad.zero_()
+    assert b.grad.tolist() == [1.0, 1.0]
+    g = torchless.tensor([5.0, 6.0])
+    y = torchless.tensor([1.0, 2.0], requires_grad=True)
+    y.clone().backward(g)  # CloneBackward0 passes the caller's gradient through
+    y.grad.add_(1)
+    assert g.tolist() == [5.0, 6.0]
+    w = torchless.tensor([[1.0, 2.0]], requires_grad=True)
+    (w @ torchless.ones(2, 3)).sum().backward()  # a fresh array: taken without a copy
+    first = w.grad
+    (w @ torchless.ones(2, 3)).sum().backward()
+    assert w.grad is first and w.grad.tolist() == [[6.0, 6.0]]

@@ -73,6 +73,9 @@ def run_backward(
 
     # 2. seed the buffers with the root gradients
     buffers: dict = {}
+    # ids of gradients others may hold (the caller's, or one passed to two
+    # edges): a leaf's .grad must not take their arrays without a copy
+    shared = {id(g) for g in grads}
     for (node, nr), g in zip(roots, grads):
         _add_to_buffer(buffers, node, nr, g)
 
@@ -94,7 +97,7 @@ def run_backward(
                     continue
             if type(node) is AccumulateGrad:
                 if accumulate and g is not None:
-                    accumulate_grad(node.variable, g, create_graph)
+                    accumulate_grad(node.variable, g, create_graph, id(g) not in shared)
                 continue
 
             if node._tensor_pre_hooks is not None:
@@ -119,6 +122,8 @@ def run_backward(
                     continue
                 gi = out[i]
                 if gi is not None:
+                    if gi is g or id(gi) in shared or sum(o is gi for o in out) > 1:
+                        shared.add(id(gi))  # passed through or fanned out: not ours alone
                     if meta is not None:
                         shape, dtype = meta[i]
                         if gi._data.shape != shape or gi.dtype is not dtype:
@@ -194,8 +199,11 @@ def _needed_nodes(deps, roots, capture):
     return needed
 
 
-def accumulate_grad(var, g, create_graph: bool) -> None:
-    """Add ``g`` into ``var.grad`` as AccumulateGrad does."""
+def accumulate_grad(var, g, create_graph: bool, owned: bool = False) -> None:
+    """Add ``g`` into ``var.grad`` as AccumulateGrad does.
+
+    ``owned`` says the engine made ``g`` and nothing else holds it, so its
+    array can become ``.grad`` without a copy."""
     extra = var._extra
     if extra is not None and "hooks" in extra:
         for h in extra["hooks"]:
@@ -210,9 +218,11 @@ def accumulate_grad(var, g, create_graph: bool) -> None:
     if cur is None:
         if create_graph:
             var._grad = g
+        elif owned and extra is None and g.grad_fn is None and _is_own_array(g._data):
+            var._grad = g  # the engine's own fresh result: no copy needed
         else:
-            # a fresh copy: the incoming gradient may be shared with other
-            # leaves or held by the caller, and .grad is updated in place
+            # a copy: the incoming gradient may be shared with other leaves or
+            # held by the caller, and .grad is updated in place later
             var._grad = g._detached_copy()
     elif create_graph or cur.requires_grad:
         var._grad = cur + g
@@ -221,6 +231,11 @@ def accumulate_grad(var, g, create_graph: bool) -> None:
     if extra is not None and "post_hooks" in extra:
         for h in extra["post_hooks"]:
             h(var)
+
+
+def _is_own_array(a) -> bool:
+    """A writeable array that owns its memory (not a view or broadcast)."""
+    return a.base is None and a.flags.writeable
 
 
 def _run_tensor_hooks(node, g):
