@@ -74,6 +74,21 @@ class MatmulBackward(Node):
     def apply(self, g):
         a, b = self.saved()
         nf = self.next_functions
+        if b.ndim == 1 and a.ndim <= 2:
+            # dot and mv: torch's formulas (grad * other, outer, mv), so that a
+            # double backward records the nodes torch records
+            ga = gb = None
+            if a.ndim == 1:
+                if nf[0][0] is not None:
+                    ga = g * b
+                if nf[1][0] is not None:
+                    gb = g * a
+            else:
+                if nf[0][0] is not None:
+                    ga = g.unsqueeze(1) * b
+                if nf[1][0] is not None:
+                    gb = matmul(a.mT, g)
+            return ga, gb
         a1 = a.unsqueeze(0) if a.ndim == 1 else a
         b1 = b.unsqueeze(-1) if b.ndim == 1 else b
         if a.ndim == 1 and b.ndim == 1:
