@@ -964,8 +964,16 @@ class ReluBackward0(Node):
 
     def apply(self, g):
         (r,) = self.saved()
-        # threshold_backward: zero where the output is <= 0 (nan passes)
-        return (where(r <= 0, 0.0, g),)
+        if _state.enabled:  # create_graph: stay differentiable
+            # threshold_backward: zero where the output is <= 0 (nan passes)
+            return (where(r <= 0, 0.0, g),)
+        # the same on arrays: a multiply by the mask is 4x faster than
+        # np.where, and equal unless g is not finite or r is nan (then where)
+        ra, ga = r._data, g._data
+        out = np.multiply(ga, ra > 0)
+        if not np.isfinite(out).all() or np.isnan(ra).any():
+            out = np.where(ra <= 0, ga.dtype.type(0), ga)
+        return (_make(out),)
 
 
 def relu(input):
