@@ -94,7 +94,10 @@ def _record(node, out: Tensor, *inputs) -> Tensor:
     node.next_functions = tuple(edges)
     if refit:
         # gradients for these inputs must be summed/cast back to their shape/dtype
-        node._meta = tuple(_NO_META if t is None else (t._data.shape, t.dtype) for t in inputs)
+        meta = []
+        for t in inputs:
+            meta.append(_NO_META if t is None else (t._data.shape, t.dtype))
+        node._meta = tuple(meta)
     out.grad_fn = node
     out._requires_grad = True
     return out

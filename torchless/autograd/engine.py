@@ -122,7 +122,7 @@ def run_backward(
                     continue
                 gi = out[i]
                 if gi is not None:
-                    if gi is g or id(gi) in shared or sum(o is gi for o in out) > 1:
+                    if gi is g or id(gi) in shared or (len(out) > 1 and _fanned_out(out, gi)):
                         shared.add(id(gi))  # passed through or fanned out: not ours alone
                     if meta is not None:
                         shape, dtype = meta[i]
@@ -231,6 +231,15 @@ def accumulate_grad(var, g, create_graph: bool, owned: bool = False) -> None:
     if extra is not None and "post_hooks" in extra:
         for h in extra["post_hooks"]:
             h(var)
+
+
+def _fanned_out(out, gi) -> bool:
+    """Whether the same gradient object goes to more than one edge."""
+    n = 0
+    for o in out:
+        if o is gi:
+            n += 1
+    return n > 1
 
 
 def _is_own_array(a) -> bool:

@@ -75,7 +75,8 @@ class Node:
         for t in tensors:
             vc = None if t is None else t._vc
             vers.append(0 if vc is None else vc[0])
-        self._vers = vers
+        # a tuple of ints is not tracked by the cyclic GC (a list would be)
+        self._vers = tuple(vers)
 
     def save_output(self, out) -> None:
         """Keep this node's output for backward without a reference cycle:
