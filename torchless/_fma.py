@@ -192,7 +192,7 @@ def lerp(start, end, weight, *, out=None, xp=np):
 
     Args:
         start, end: arrays of one floating dtype, broadcast together.
-        weight: a number (cast to the computation dtype) or an array of that dtype.
+        weight: a number (cast to the computation dtype) or an array.
         out: where to write the result (may be ``start`` itself); a new array when None.
         xp: the array module of the arrays.
 
@@ -200,22 +200,23 @@ def lerp(start, end, weight, *, out=None, xp=np):
         ``out``, or a new array of ``start``'s dtype (float16 computes in float32 and
         rounds once).
     """
-    dt = start.dtype
-    s, e = _opmath(start), _opmath(end)
-    ct = s.dtype.type
-    into = out if s.dtype == dt else None  # float16 is rounded at the end instead
-    diff = e - s
+    half = start.dtype == _F16
+    if half:
+        start, end = start.astype(_F32), end.astype(_F32)
+    ct = start.dtype.type
+    into = None if half else out
+    diff = end - start
     if isinstance(weight, xp.ndarray):
-        w = _opmath(weight).astype(s.dtype, copy=False)
+        w = weight.astype(start.dtype, copy=False)
         small = xp.abs(w) < 0.5
-        r = fma(xp.where(small, w, w - ct(1)), diff, xp.where(small, s, e), out=into, xp=xp)
+        r = fma(xp.where(small, w, w - ct(1)), diff, xp.where(small, start, end), out=into, xp=xp)
     else:
         w = ct(weight)
         if abs(w) < 0.5:
-            r = fma(diff, w, s, out=into, xp=xp)
+            r = fma(diff, w, start, out=into, xp=xp)
         else:
-            r = fma(diff, w - ct(1), e, out=into, xp=xp)
-    return _rounded(r, dt, out, xp)
+            r = fma(diff, w - ct(1), end, out=into, xp=xp)
+    return _to_half(r, out, xp) if half else r
 
 
 def addcmul(input, tensor1, tensor2, value=1, *, out=None, xp=np):
@@ -225,12 +226,12 @@ def addcmul(input, tensor1, tensor2, value=1, *, out=None, xp=np):
     Arguments, ``out`` and the result as for :func:`lerp`; the three arrays share a
     floating dtype.
     """
-    dt = input.dtype
-    a, b, c = _opmath(input), _opmath(tensor1), _opmath(tensor2)
-    v = a.dtype.type(value)
-    into = out if a.dtype == dt else None
-    r = fma(b if v == 1 else b * v, c, a, out=into, xp=xp)
-    return _rounded(r, dt, out, xp)
+    half = input.dtype == _F16
+    if half:
+        input, tensor1, tensor2 = input.astype(_F32), tensor1.astype(_F32), tensor2.astype(_F32)
+    v = input.dtype.type(value)
+    r = fma(tensor1 if v == 1 else tensor1 * v, tensor2, input, out=None if half else out, xp=xp)
+    return _to_half(r, out, xp) if half else r
 
 
 def addcdiv(input, tensor1, tensor2, value=1, *, out=None, xp=np):
@@ -239,27 +240,23 @@ def addcdiv(input, tensor1, tensor2, value=1, *, out=None, xp=np):
 
     Arguments, ``out`` and the result as for :func:`addcmul`.
     """
-    dt = input.dtype
-    a, b, c = _opmath(input), _opmath(tensor1), _opmath(tensor2)
-    v = a.dtype.type(value)
-    q = (b * v if v != 1 else b) / c
-    if out is not None and a.dtype == dt:
-        return xp.add(a, q, out=out)
-    return _rounded(a + q, dt, out, xp)
-
-
-def _opmath(a):
-    """float16 arrays in float32, the type torch's kernels compute them in; others as is."""
-    return a.astype(_F32) if a.dtype == _F16 else a
-
-
-def _rounded(r, dt, out, xp):
-    """The result ``r`` of a pointwise op, rounded to ``dt`` (from float32, for float16)
-    and written into ``out`` where one is given (and ``r`` is not already it)."""
+    half = input.dtype == _F16
+    if half:
+        input, tensor1, tensor2 = input.astype(_F32), tensor1.astype(_F32), tensor2.astype(_F32)
+    v = input.dtype.type(value)
+    q = (tensor1 * v if v != 1 else tensor1) / tensor2
+    if half:
+        return _to_half(input + q, out, xp)
     if out is None:
-        return r if r.dtype == dt else r.astype(dt)
-    if r is not out:
-        xp.copyto(out, r, casting="unsafe")
+        return input + q
+    return xp.add(input, q, out=out)
+
+
+def _to_half(r, out, xp):
+    """A float16 op's float32 result, rounded to float16 (into ``out`` if given)."""
+    if out is None:
+        return r.astype(_F16)
+    xp.copyto(out, r, casting="unsafe")
     return out
 
 

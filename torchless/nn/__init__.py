@@ -263,4 +263,9 @@ from .modules import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCel
 
 __all__ += ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNBase", "RNNCell", "RNNCellBase"]
 
+from .modules import Bilinear, LazyLinear
+from .parameter import UninitializedParameter
+
+__all__ += ["Bilinear", "LazyLinear", "UninitializedParameter"]
+
 __getattr__ = missing_attribute_getattr(__name__)

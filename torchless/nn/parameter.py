@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .._tensor import Tensor, _make
 
-__all__ = ["Buffer", "Parameter"]
+__all__ = ["Buffer", "Parameter", "UninitializedParameter", "is_lazy"]
 
 
 class Parameter(Tensor):
@@ -95,3 +95,61 @@ class Buffer(Tensor, metaclass=_BufferMeta):
         t.persistent = persistent
         t._is_buffer = True
         return t
+
+
+_UNINIT_MSG = (
+    "Can't access the {} of an uninitialized parameter or buffer. This error usually happens "
+    "in `load_state_dict` when trying to load an uninitialized parameter into an initialized "
+    "one. Call `forward` to initialize the parameters before accessing their attributes."
+)
+
+
+class UninitializedParameter(Parameter):
+    """A parameter whose shape is not known yet (``torch.nn.UninitializedParameter``):
+    what lazy modules such as ``LazyLinear`` hold until their first call, when
+    :meth:`materialize` gives it a shape and turns it into a plain :class:`Parameter`."""
+
+    __slots__ = ()
+    cls_to_become = Parameter
+
+    def __new__(
+        cls, requires_grad: bool = True, device=None, dtype=None
+    ) -> UninitializedParameter:
+        from .. import empty
+
+        return super().__new__(cls, empty(0, device=device, dtype=dtype), requires_grad)
+
+    def materialize(self, shape, device=None, dtype=None) -> None:
+        """Give the parameter ``shape`` (uninitialised values) and make it a Parameter."""
+        from .. import empty
+
+        if device is None:
+            device = self.device
+        if dtype is None:
+            dtype = self.dtype
+        self._data = empty(shape, device=device, dtype=dtype)._data
+        self.__class__ = self.cls_to_become
+
+    @property
+    def shape(self):
+        raise RuntimeError(_UNINIT_MSG.format("shape"))
+
+    def size(self, dim=None):
+        raise RuntimeError(_UNINIT_MSG.format("size"))
+
+    def numel(self):
+        raise RuntimeError(_UNINIT_MSG.format("numel"))
+
+    def dim(self):
+        raise RuntimeError(_UNINIT_MSG.format("dim"))
+
+    def __repr__(self) -> str:
+        return "<UninitializedParameter>"
+
+    def __reduce_ex__(self, proto):
+        return (self.__class__, (self._requires_grad,))
+
+
+def is_lazy(param) -> bool:
+    """Whether ``param`` is an uninitialized parameter (of a lazy module)."""
+    return isinstance(param, UninitializedParameter)

@@ -161,12 +161,13 @@ def update_arrays(param: Tensor, grad: Tensor, *buffers: Tensor, maximize: bool 
     """
     p = param._data
     arrays = [p, grad._data]
-    arrays.extend(b._data for b in buffers)
+    for b in buffers:
+        arrays.append(b._data)
     if p.ndim == 0:
         arrays = as_1d(*arrays)
     if maximize:
         arrays[1] = -arrays[1]
-    return array_module(p), arrays
+    return (np if type(p) is _ndarray else get_array_module(p)), arrays
 
 
 def count_step(step: Tensor):

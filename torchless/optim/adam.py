@@ -17,7 +17,7 @@ r"""``optim.Adam``: adaptive moment estimation (Kingma and Ba, 2014).
     \end{aligned}
 
 The update runs on the arrays in place in the order torch's single-tensor CPU path runs it,
-with torch's rounding for ``lerp_``, ``addcmul_`` and ``addcdiv_`` (see ``_pointwise.py``).
+with torch's rounding for ``lerp_``, ``addcmul_`` and ``addcdiv_`` (see ``torchless/_fma.py``).
 """
 
 from __future__ import annotations

@@ -81,6 +81,13 @@ def _param_groups_val_list(optimizer: Optimizer, key: str) -> list:
     ]
 
 
+def _checked_optimizer(optimizer) -> Optimizer:
+    """``optimizer``, or torch's TypeError when it is not an :class:`Optimizer`."""
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+    return optimizer
+
+
 def _update_param_group_val(param_group: dict[str, Any], key: str, val) -> None:
     """Set ``param_group[key]``: in place when it is a tensor (a tensor lr stays one)."""
     if isinstance(param_group[key], Tensor):
@@ -106,9 +113,7 @@ class LRScheduler:
     _is_initial: bool = False
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
-        self.optimizer = optimizer
+        self.optimizer = _checked_optimizer(optimizer)
 
         if last_epoch == -1:
             for group in optimizer.param_groups:
@@ -216,7 +221,11 @@ class LRScheduler:
                     values = self._get_closed_form_lr()
                 else:
                     values = self.get_lr()
-        for param_group, lr in zip(self.optimizer.param_groups, values):
+        self._set_lrs(values)
+
+    def _set_lrs(self, lrs) -> None:
+        """Set each group's rate to the next of ``lrs``, and record the rates set."""
+        for param_group, lr in zip(self.optimizer.param_groups, lrs):
             _update_param_group_val(param_group, "lr", lr)
         self._last_lr: list = _param_groups_val_list(self.optimizer, "lr")
 
@@ -228,6 +237,34 @@ def _warn_get_lr_called_within_step(lr_scheduler: LRScheduler) -> None:
             UserWarning,
             stacklevel=2,
         )
+
+
+def _uses_beta1(optimizer: Optimizer) -> bool:
+    """Whether a momentum cycle moves the optimizer's beta1 (Adam...) rather than its
+    momentum; torch's ValueError when it has neither."""
+    if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
+        raise ValueError(
+            "optimizer must support momentum or beta1 with `cycle_momentum` option enabled"
+        )
+    return "betas" in optimizer.defaults
+
+
+def _set_momentum(group: dict[str, Any], momentum, use_beta1: bool) -> None:
+    """Set a group's momentum, or the first of its betas."""
+    if use_beta1:
+        group["betas"] = (momentum, *group["betas"][1:])
+    else:
+        group["momentum"] = momentum
+
+
+def _start_momentum_cycle(optimizer, max_momentums, base_momentums, use_beta1) -> None:
+    """Start each group at its maximal momentum, keeping both bounds in the group."""
+    for m_momentum, b_momentum, group in zip(
+        max_momentums, base_momentums, optimizer.param_groups
+    ):
+        _set_momentum(group, m_momentum, use_beta1)
+        group["max_momentum"] = m_momentum
+        group["base_momentum"] = b_momentum
 
 
 class _LRScheduler(LRScheduler):
@@ -267,30 +304,49 @@ def _lambdas(optimizer: Optimizer, lr_lambda) -> list:
     return list(lr_lambda)
 
 
-class _LambdaState:
-    """state_dict for schedulers holding functions: plain functions are not saved (None),
-    callable objects save their ``__dict__``."""
+class _ListState:
+    """state_dict for schedulers holding a list that a plain state_dict cannot keep
+    (functions, schedulers): the list named ``_list_name`` is saved item by item by
+    ``_save_item`` and restored by ``_load_item``; every other attribute as it is."""
+
+    _list_name: str
 
     def state_dict(self) -> dict[str, Any]:
+        name = self._list_name
         state_dict = {
-            key: value
-            for key, value in self.__dict__.items()
-            if key not in ("optimizer", "lr_lambdas")
+            key: value for key, value in self.__dict__.items() if key not in ("optimizer", name)
         }
-        state_dict["lr_lambdas"] = [None] * len(self.lr_lambdas)
-        for idx, fn in enumerate(self.lr_lambdas):
-            if not isinstance(fn, types.FunctionType):
-                state_dict["lr_lambdas"][idx] = fn.__dict__.copy()
+        state_dict[name] = [self._save_item(item) for item in getattr(self, name)]
         return state_dict
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        lr_lambdas = state_dict.pop("lr_lambdas")
+        name = self._list_name
+        saved = state_dict.pop(name)
         self.__dict__.update(state_dict)
         # restore the entry so the caller's dict is unchanged
-        state_dict["lr_lambdas"] = lr_lambdas
-        for idx, fn in enumerate(lr_lambdas):
-            if fn is not None:
-                self.lr_lambdas[idx].__dict__.update(fn)
+        state_dict[name] = saved
+        for idx, item_state in enumerate(saved):
+            self._load_item(idx, item_state)
+
+
+def _save_callable(fn) -> dict[str, Any] | None:
+    """What a state_dict keeps of a function given to a scheduler: nothing (None) of a
+    plain function, the attributes of a callable object."""
+    return None if isinstance(fn, types.FunctionType) else fn.__dict__.copy()
+
+
+class _LambdaState(_ListState):
+    """state_dict for schedulers holding functions (``lr_lambdas``)."""
+
+    _list_name = "lr_lambdas"
+
+    @staticmethod
+    def _save_item(fn) -> dict[str, Any] | None:
+        return _save_callable(fn)
+
+    def _load_item(self, idx: int, fn_state: dict[str, Any] | None) -> None:
+        if fn_state is not None:
+            self.lr_lambdas[idx].__dict__.update(fn_state)
 
 
 class LambdaLR(_LambdaState, LRScheduler):
@@ -574,27 +630,17 @@ def _check_schedulers(owner: str, optimizer, schedulers) -> None:
             )
 
 
-class _NestedState:
+class _NestedState(_ListState):
     """state_dict for schedulers of schedulers: the children's states nested inside."""
 
-    def state_dict(self) -> dict[str, Any]:
-        state_dict = {
-            key: value
-            for key, value in self.__dict__.items()
-            if key not in ("optimizer", "_schedulers")
-        }
-        state_dict["_schedulers"] = [None] * len(self._schedulers)
-        for idx, s in enumerate(self._schedulers):
-            state_dict["_schedulers"][idx] = s.state_dict()
-        return state_dict
+    _list_name = "_schedulers"
 
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        _schedulers = state_dict.pop("_schedulers")
-        self.__dict__.update(state_dict)
-        # restore the entry so the caller's dict is unchanged
-        state_dict["_schedulers"] = _schedulers
-        for idx, s in enumerate(_schedulers):
-            self._schedulers[idx].load_state_dict(s)
+    @staticmethod
+    def _save_item(scheduler) -> dict[str, Any]:
+        return scheduler.state_dict()
+
+    def _load_item(self, idx: int, scheduler_state: dict[str, Any]) -> None:
+        self._schedulers[idx].load_state_dict(scheduler_state)
 
 
 class SequentialLR(_NestedState, LRScheduler):
@@ -831,9 +877,7 @@ class ReduceLROnPlateau(LRScheduler):
             raise ValueError("Factor should be < 1.0.")
         self.factor = factor
 
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
-        self.optimizer = optimizer
+        self.optimizer = _checked_optimizer(optimizer)
 
         if isinstance(min_lr, (list, tuple)):
             if len(min_lr) != len(optimizer.param_groups):
@@ -973,9 +1017,7 @@ class CyclicLR(LRScheduler):
         max_momentum: float = 0.9,
         last_epoch: int = -1,
     ) -> None:
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
-        self.optimizer = optimizer
+        self.optimizer = _checked_optimizer(optimizer)
 
         base_lrs = _format_param("base_lr", optimizer, base_lr)
         if last_epoch == -1:
@@ -1002,23 +1044,13 @@ class CyclicLR(LRScheduler):
 
         self.cycle_momentum = cycle_momentum
         if cycle_momentum:
-            if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
-                raise ValueError(
-                    "optimizer must support momentum or beta1 with `cycle_momentum` option enabled"
-                )
-            self.use_beta1 = "betas" in self.optimizer.defaults
+            self.use_beta1 = _uses_beta1(optimizer)
             self.base_momentums = _format_param("base_momentum", optimizer, base_momentum)
             self.max_momentums = _format_param("max_momentum", optimizer, max_momentum)
             if last_epoch == -1:
-                for m_momentum, b_momentum, group in zip(
-                    self.max_momentums, self.base_momentums, optimizer.param_groups
-                ):
-                    if self.use_beta1:
-                        group["betas"] = (m_momentum, *group["betas"][1:])
-                    else:
-                        group["momentum"] = m_momentum
-                    group["max_momentum"] = m_momentum
-                    group["base_momentum"] = b_momentum
+                _start_momentum_cycle(
+                    optimizer, self.max_momentums, self.base_momentums, self.use_beta1
+                )
 
         super().__init__(optimizer, last_epoch)
         self.base_lrs = base_lrs
@@ -1082,10 +1114,7 @@ class CyclicLR(LRScheduler):
                     momentum = max_momentum - base_height * self.scale_fn(self.last_epoch)
                 momentums.append(momentum)
             for param_group, momentum in zip(self.optimizer.param_groups, momentums):
-                if self.use_beta1:
-                    param_group["betas"] = (momentum, *param_group["betas"][1:])
-                else:
-                    param_group["momentum"] = momentum
+                _set_momentum(param_group, momentum, self.use_beta1)
         return lrs
 
     def state_dict(self) -> dict[str, Any]:
@@ -1095,9 +1124,7 @@ class CyclicLR(LRScheduler):
         # a bound method (or partial of one) refers back to the scheduler: not saved
         state.pop("_scale_fn_ref", None)
         fn = state.pop("_scale_fn_custom")
-        state["_scale_fn_custom"] = None
-        if fn is not None and not isinstance(fn, types.FunctionType):
-            state["_scale_fn_custom"] = fn.__dict__.copy()
+        state["_scale_fn_custom"] = None if fn is None else _save_callable(fn)
         return state
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
@@ -1188,10 +1215,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         self.last_epoch = math.floor(epoch)
 
         with _enable_get_lr_call(self):
-            for param_group, lr in zip(self.optimizer.param_groups, self.get_lr()):
-                _update_param_group_val(param_group, "lr", lr)
-
-        self._last_lr = _param_groups_val_list(self.optimizer, "lr")
+            self._set_lrs(self.get_lr())
 
 
 class OneCycleLR(LRScheduler):
@@ -1234,9 +1258,7 @@ class OneCycleLR(LRScheduler):
         three_phase: bool = False,
         last_epoch: int = -1,
     ) -> None:
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
-        self.optimizer = optimizer
+        self.optimizer = _checked_optimizer(optimizer)
 
         if total_steps is not None:
             if total_steps <= 0 or not isinstance(total_steps, int):
@@ -1313,26 +1335,11 @@ class OneCycleLR(LRScheduler):
 
         self.cycle_momentum = cycle_momentum
         if self.cycle_momentum:
-            if (
-                "momentum" not in self.optimizer.defaults
-                and "betas" not in self.optimizer.defaults
-            ):
-                raise ValueError(
-                    "optimizer must support momentum or beta1 with `cycle_momentum` option enabled"
-                )
-            self.use_beta1 = "betas" in self.optimizer.defaults
+            self.use_beta1 = _uses_beta1(self.optimizer)
             max_momentums = _format_param("max_momentum", optimizer, max_momentum)
             base_momentums = _format_param("base_momentum", optimizer, base_momentum)
             if last_epoch == -1:
-                for m_momentum, b_momentum, group in zip(
-                    max_momentums, base_momentums, optimizer.param_groups
-                ):
-                    if self.use_beta1:
-                        group["betas"] = (m_momentum, *group["betas"][1:])
-                    else:
-                        group["momentum"] = m_momentum
-                    group["max_momentum"] = m_momentum
-                    group["base_momentum"] = b_momentum
+                _start_momentum_cycle(optimizer, max_momentums, base_momentums, self.use_beta1)
 
         super().__init__(optimizer, last_epoch)
 
@@ -1386,9 +1393,6 @@ class OneCycleLR(LRScheduler):
 
             lrs.append(computed_lr)
             if self.cycle_momentum:
-                if self.use_beta1:
-                    group["betas"] = (computed_momentum, *group["betas"][1:])
-                else:
-                    group["momentum"] = computed_momentum
+                _set_momentum(group, computed_momentum, self.use_beta1)
 
         return lrs

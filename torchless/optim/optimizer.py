@@ -396,12 +396,15 @@ class Optimizer:
         ``params`` are the group's parameters that have a gradient, in order, ``grads``
         those gradients, and each list holds the state entry ``key`` of those parameters,
         one list per key (an empty list for a None key: a buffer this group does not use).
-        A parameter's state is made by :meth:`_init_state` the first time it is seen, and
-        every state is shown to :meth:`_check_state`.
+        Parameter by parameter, as torch's ``_init_group`` does: the state is made by
+        :meth:`_init_state` the first time it is seen, its entries are read in the order of
+        ``keys`` (a missing one raises there), then it is shown to :meth:`_check_state`.
         """
         params: list[Tensor] = []
         grads: list[Tensor] = []
         lists: list[list[Tensor]] = [[] for _ in keys]
+        wanted = [(key, values) for key, values in zip(keys, lists) if key is not None]
+        check = None if type(self)._check_state is Optimizer._check_state else self._check_state
         for p in group["params"]:
             grad = p._grad
             if grad is None:
@@ -411,10 +414,10 @@ class Optimizer:
             state = self.state[p]
             if len(state) == 0:
                 self._init_state(group, p, state)
-            for key, values in zip(keys, lists):
-                if key is not None:
-                    values.append(state[key])
-            self._check_state(group, state)
+            for key, values in wanted:
+                values.append(state[key])
+            if check is not None:
+                check(group, state)
         return (params, grads, *lists)
 
     def _init_state(self, group: dict[str, Any], p: Tensor, state: dict[str, Any]) -> None:

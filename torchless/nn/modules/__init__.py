@@ -229,3 +229,8 @@ __all__ += [
 from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 
 __all__ += ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNBase", "RNNCell", "RNNCellBase"]
+
+from .lazy import LazyModuleMixin
+from .linear import Bilinear, LazyLinear
+
+__all__ += ["Bilinear", "LazyLinear", "LazyModuleMixin"]

@@ -21,7 +21,8 @@ from typing import Any
 
 from ..._missing import torch_name
 from ..._tensor import Tensor
-from ...autograd.grad_mode import no_grad
+from ...autograd.function import Function
+from ...autograd.grad_mode import is_grad_enabled, no_grad
 from ..parameter import Buffer, Parameter
 
 __all__ = [
@@ -531,29 +532,117 @@ class Module:
             self._forward_hooks.move_to_end(handle.id, last=False)
         return handle
 
-    def register_full_backward_hook(self, hook: Callable, prepend: bool = False):
-        raise NotImplementedError(
-            "torchless does not implement torch.nn.Module.register_full_backward_hook yet; "
-            "use Tensor.register_hook on the module's output instead"
-        )
+    def register_full_backward_hook(
+        self, hook: Callable, prepend: bool = False
+    ) -> RemovableHandle:
+        """Register ``hook(module, grad_input, grad_output)``, called when the gradients
+        w.r.t. the module's positional inputs are computed (w.r.t. its outputs when no
+        input requires grad); a non-None result replaces ``grad_input``. Entries are
+        None for non-tensor arguments and inputs that do not require grad. The forward
+        sees, and the caller gets, new tensors over the same data: modifying them in
+        place is not allowed."""
+        if self._is_full_backward_hook is False:
+            raise RuntimeError(
+                "Cannot use both regular backward hooks and full backward hooks on a "
+                "single Module. Please use only one of them."
+            )
+        self._is_full_backward_hook = True
+        handle = RemovableHandle(self._backward_hooks)
+        self._backward_hooks[handle.id] = hook
+        if prepend:
+            self._backward_hooks.move_to_end(handle.id, last=False)
+        return handle
 
-    def register_full_backward_pre_hook(self, hook: Callable, prepend: bool = False):
-        raise NotImplementedError(
-            "torchless does not implement torch.nn.Module.register_full_backward_pre_hook yet; "
-            "use Tensor.register_hook on the module's output instead"
-        )
+    def register_full_backward_pre_hook(
+        self, hook: Callable, prepend: bool = False
+    ) -> RemovableHandle:
+        """Register ``hook(module, grad_output)``, called when the gradients w.r.t. the
+        module's outputs are computed; a non-None result replaces ``grad_output``."""
+        handle = RemovableHandle(self._backward_pre_hooks)
+        self._backward_pre_hooks[handle.id] = hook
+        if prepend:
+            self._backward_pre_hooks.move_to_end(handle.id, last=False)
+        return handle
 
-    def register_backward_hook(self, hook: Callable):
-        raise NotImplementedError(
-            "torchless does not implement torch.nn.Module.register_backward_hook yet; "
-            "use Tensor.register_hook on the module's output instead"
-        )
+    def register_backward_hook(self, hook: Callable) -> RemovableHandle:
+        """Register ``hook(module, grad_input, grad_output)`` on the node that made the
+        module's (first) output. Deprecated in favour of
+        :meth:`register_full_backward_hook`: it sees only that node's gradients."""
+        if self._is_full_backward_hook is True:
+            raise RuntimeError(
+                "Cannot use both regular backward hooks and full backward hooks on a "
+                "single Module. Please use only one of them."
+            )
+        self._is_full_backward_hook = False
+        handle = RemovableHandle(self._backward_hooks)
+        self._backward_hooks[handle.id] = hook
+        return handle
+
+    def _maybe_warn_non_full_backward_hook(self, inputs, result, grad_fn) -> None:
+        if not isinstance(result, Tensor):
+            if not (isinstance(result, tuple) and all(isinstance(r, Tensor) for r in result)):
+                warnings.warn(
+                    "Using non-full backward hooks on a Module that does not return a "
+                    "single Tensor or a tuple of Tensors is deprecated and will be removed "
+                    "in future versions. This hook will be missing some of the grad_output. "
+                    "Please use register_full_backward_hook to get the documented behavior.",
+                    FutureWarning,
+                    stacklevel=3,
+                )
+                return
+        else:
+            result = (result,)
+        if not isinstance(inputs, Tensor):
+            if not (isinstance(inputs, tuple) and all(isinstance(i, Tensor) for i in inputs)):
+                warnings.warn(
+                    "Using non-full backward hooks on a Module that does not take as input a "
+                    "single Tensor or a tuple of Tensors is deprecated and will be removed "
+                    "in future versions. This hook will be missing some of the grad_input. "
+                    "Please use register_full_backward_hook to get the documented behavior.",
+                    FutureWarning,
+                    stacklevel=3,
+                )
+                return
+        else:
+            inputs = (inputs,)
+        out_grad_fn = [r.grad_fn for r in result if r.grad_fn is not None]
+        distinct = {id(f) for f in out_grad_fn}
+        if len(distinct) == 0 or (len(distinct) == 1 and id(grad_fn) not in distinct):
+            warnings.warn(
+                "Using a non-full backward hook when outputs are nested in python data "
+                "structure is deprecated and will be removed in future versions. This hook "
+                "will be missing some grad_output.",
+                FutureWarning,
+                stacklevel=3,
+            )
+        elif len(distinct) > 1:
+            warnings.warn(
+                "Using a non-full backward hook when outputs are generated by different "
+                "autograd Nodes is deprecated and will be removed in future versions. This "
+                "hook will be missing some grad_output. Please use "
+                "register_full_backward_hook to get the documented behavior.",
+                FutureWarning,
+                stacklevel=3,
+            )
+        else:
+            inputs_grad_fn = {id(i.grad_fn) for i in inputs if i.grad_fn is not None}
+            next_functions = {id(n[0]) for n in grad_fn.next_functions if n[0] is not None}
+            if inputs_grad_fn != next_functions:
+                warnings.warn(
+                    "Using a non-full backward hook when the forward contains multiple "
+                    "autograd Nodes is deprecated and will be removed in future versions. "
+                    "This hook will be missing some grad_input. Please use "
+                    "register_full_backward_hook to get the documented behavior.",
+                    FutureWarning,
+                    stacklevel=3,
+                )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         # _backward_hooks first: a module whose __init__ skipped Module.__init__ fails on
         # it, with torch's message
         if (
             self._backward_hooks
+            or self._backward_pre_hooks
             or self._forward_pre_hooks
             or self._forward_hooks
             or _global_forward_pre_hooks
@@ -565,7 +654,9 @@ class Module:
     def _call_impl(self, *args: Any, **kwargs: Any) -> Any:
         forward_call = self.forward
         if not (
-            self._forward_pre_hooks
+            self._backward_hooks
+            or self._backward_pre_hooks
+            or self._forward_pre_hooks
             or self._forward_hooks
             or _global_forward_pre_hooks
             or _global_forward_hooks
@@ -573,6 +664,13 @@ class Module:
             return forward_call(*args, **kwargs)
         result = None
         called_always_called_hooks = set()
+        full_backward_hooks, non_full_backward_hooks = [], []
+        if self._backward_hooks:
+            if self._is_full_backward_hook:
+                full_backward_hooks = list(self._backward_hooks.values())
+            else:
+                non_full_backward_hooks = list(self._backward_hooks.values())
+        backward_pre_hooks = list(self._backward_pre_hooks.values())
         try:
             for hook_id, hook in (
                 *_global_forward_pre_hooks.items(),
@@ -594,6 +692,10 @@ class Module:
                         if not isinstance(args_result, tuple):
                             args_result = (args_result,)
                         args = args_result
+            bw_hook = None
+            if full_backward_hooks or backward_pre_hooks:
+                bw_hook = _BackwardHook(self, full_backward_hooks, backward_pre_hooks)
+                args = bw_hook.setup_input_hook(args)
             result = forward_call(*args, **kwargs)
             for hook_id, hook in (*_global_forward_hooks.items(), *self._forward_hooks.items()):
                 if (
@@ -610,6 +712,26 @@ class Module:
                     hook_result = hook(self, args, result)
                 if hook_result is not None:
                     result = hook_result
+            if bw_hook:
+                if not isinstance(result, (Tensor, tuple)):
+                    warnings.warn(
+                        "For backward hooks to be called, module output should be a Tensor or "
+                        f"a tuple of Tensors but received {type(result)}",
+                        stacklevel=2,
+                    )
+                result = bw_hook.setup_output_hook(result)
+            if non_full_backward_hooks:
+                var = result
+                while not isinstance(var, Tensor):
+                    if isinstance(var, dict):
+                        var = next(v for v in var.values() if isinstance(v, Tensor))
+                    else:
+                        var = var[0]
+                grad_fn = var.grad_fn
+                if grad_fn is not None:
+                    for hook in non_full_backward_hooks:
+                        grad_fn.register_hook(_WrappedHook(hook, self))
+                    self._maybe_warn_non_full_backward_hook(args, result, grad_fn)
             return result
         except Exception:
             # hooks registered with always_call=True still run when forward raised
@@ -1246,3 +1368,163 @@ def _parse_to(args: tuple, kwargs: dict):
                 f"to() received an invalid combination of arguments - got ({_typename(a)})"
             )
     return (None if device is None else as_device(device)), dtype
+
+
+# ----------------------------------------------------------------------------
+# full backward hooks: identity Functions around the forward's tensor inputs and
+# outputs, whose nodes call back with the gradients (as torch.utils.hooks.BackwardHook)
+
+
+class BackwardHookFunction(Function):
+    """Identity on its tensor arguments; its node is where the engine hands a module's
+    hooks the gradients w.r.t. the module's inputs or outputs."""
+
+    @staticmethod
+    def forward(ctx, *args):
+        ctx.mark_non_differentiable(*[arg for arg in args if not arg.requires_grad])
+        return args
+
+    @staticmethod
+    def backward(ctx, *args):
+        return args
+
+
+class _BackwardHook:
+    """One forward call's backward hooks: captures grad_output at the outputs' node,
+    runs the pre-hooks on it, then the hooks once grad_input is known."""
+
+    def __init__(self, module: Module, user_hooks: list, user_pre_hooks: list) -> None:
+        self.user_hooks = user_hooks
+        self.user_pre_hooks = user_pre_hooks
+        self.module = module
+        self.grad_outputs = None
+        self.n_outputs = -1
+        self.output_tensors_index = None
+        self.n_inputs = -1
+        self.input_tensors_index = None
+
+    @staticmethod
+    def _pack_with_none(indices, values, size) -> tuple:
+        res = [None] * size
+        for idx, val in zip(indices, values, strict=True):
+            res[idx] = val
+        return tuple(res)
+
+    @staticmethod
+    def _unpack_none(indices, values) -> tuple:
+        return tuple(values[idx] for idx in indices)
+
+    def _set_user_hook(self, grad_fn) -> None:
+        def hook(grad_input, _):
+            if self.grad_outputs is None:
+                # the gradient reached the inputs without passing through the outputs
+                # (e.g. double backward)
+                return None
+            res = self._pack_with_none(self.input_tensors_index, grad_input, self.n_inputs)
+            for user_hook in self.user_hooks:
+                out = user_hook(self.module, res, self.grad_outputs)
+                if out is None:
+                    continue
+                if len(out) != len(res):
+                    raise RuntimeError(
+                        "Backward hook returned an invalid number of grad_input, "
+                        f"got {len(out)}, but expected {len(res)}"
+                    )
+                res = out
+            self.grad_outputs = None
+            return self._unpack_none(self.input_tensors_index, res)
+
+        grad_fn.register_hook(hook)
+
+    def _apply_on_tensors(self, fn, args):
+        tensors_idx = []
+        tensors = []
+        requires_grad = False
+        for i, arg in enumerate(args):
+            if isinstance(arg, Tensor):
+                tensors_idx.append(i)
+                tensors.append(arg)
+                requires_grad |= arg.requires_grad
+        if not (requires_grad and is_grad_enabled()):
+            return args, None
+        new_tensors = BackwardHookFunction.apply(*tensors)
+        if len(new_tensors) == 0:
+            raise RuntimeError(
+                "Cannot set Module backward hook for a Module with no input Tensors."
+            )
+        grad_fns = [
+            t.grad_fn
+            for t in new_tensors
+            if t.grad_fn is not None and t.grad_fn.name() == "BackwardHookFunctionBackward"
+        ]
+        if len(grad_fns) == 0:
+            raise RuntimeError(
+                "Error while setting up backward hooks. Please open an issue with a code "
+                "sample to reproduce this."
+            )
+        fn(grad_fns[0])
+        arg_list = list(args)
+        for idx, val in zip(tensors_idx, new_tensors, strict=True):
+            arg_list[idx] = val
+        out = tuple(arg_list) if type(args) is tuple else type(args)(*arg_list)
+        return out, tensors_idx
+
+    def setup_input_hook(self, args):
+        res, input_idx = self._apply_on_tensors(self._set_user_hook, args)
+        self.n_inputs = len(args)
+        self.input_tensors_index = input_idx
+        return res
+
+    def setup_output_hook(self, args):
+        def fn(grad_fn) -> None:
+            def hook(_, grad_output):
+                self.grad_outputs = self._pack_with_none(
+                    self.output_tensors_index, grad_output, self.n_outputs
+                )
+                if self.user_pre_hooks:
+                    expected_len = len(self.grad_outputs)
+                    for user_pre_hook in self.user_pre_hooks:
+                        hook_grad_outputs = user_pre_hook(self.module, self.grad_outputs)
+                        if hook_grad_outputs is None:
+                            continue
+                        actual_len = len(hook_grad_outputs)
+                        if actual_len != expected_len:
+                            raise RuntimeError(
+                                "Backward pre hook returned an invalid number of grad_output, "
+                                f"got {actual_len}, but expected {expected_len}"
+                            )
+                        self.grad_outputs = hook_grad_outputs
+                local_grad_outputs = self.grad_outputs
+                if self.input_tensors_index is None:
+                    # no input requires grad: the hooks fire here, with grad_input all None
+                    warnings.warn(
+                        "Full backward hook is firing when gradients are computed with respect "
+                        "to module outputs since no inputs require gradients. See "
+                        "https://docs.pytorch.org/docs/main/generated/torch.nn.Module.html"
+                        "#torch.nn.Module.register_full_backward_hook for more details.",
+                        stacklevel=5,
+                    )
+                    grad_inputs = self._pack_with_none([], [], self.n_inputs)
+                    for user_hook in self.user_hooks:
+                        res = user_hook(self.module, grad_inputs, self.grad_outputs)
+                        if res is not None and not (
+                            isinstance(res, tuple) and all(el is None for el in res)
+                        ):
+                            raise RuntimeError(
+                                "Backward hook for Modules where no input requires gradient "
+                                "should always return None or None for all gradients."
+                            )
+                    self.grad_outputs = None
+                if local_grad_outputs is not None:
+                    return tuple(local_grad_outputs[i] for i in self.output_tensors_index)
+                return None
+
+            grad_fn.register_hook(hook)
+
+        is_tuple = isinstance(args, tuple)
+        if not is_tuple:
+            args = (args,)
+        res, output_idx = self._apply_on_tensors(fn, args)
+        self.n_outputs = len(args)
+        self.output_tensors_index = output_idx
+        return res if is_tuple else res[0]

@@ -25,4 +25,9 @@ from . import rnn
 
 __all__ += ["rnn"]
 
+from . import parametrizations, parametrize
+from .weight_norm import remove_weight_norm, weight_norm
+
+__all__ += ["parametrizations", "parametrize", "remove_weight_norm", "weight_norm"]
+
 __getattr__ = missing_attribute_getattr(__name__)
