@@ -2124,9 +2124,10 @@ class Logaddexp2Backward0(Node):
         return ga, gb
 
 
-def _logaddexp(input, other, out, name, fn, node_cls):
+def _binary_saving_inputs(input, other, out, name, fn, node_cls, float_only=False):
+    """A two-tensor op whose backward needs both inputs."""
     ad, bd, rd, bt = _two_tensors(input, other, name)
-    if not rd.is_floating_point:
+    if float_only and not rd.is_floating_point:
         raise _not_implemented(rd, f"{name}_cpu")
     res = _make(_apply2(fn, ad, bd))
     if _grad_on(input, bt):
@@ -2138,12 +2139,16 @@ def _logaddexp(input, other, out, name, fn, node_cls):
 
 def logaddexp(input, other, *, out=None):
     """``log(exp(input) + exp(other))`` without overflow."""
-    return _logaddexp(input, other, out, "logaddexp", np.logaddexp, LogaddexpBackward0)
+    return _binary_saving_inputs(
+        input, other, out, "logaddexp", np.logaddexp, LogaddexpBackward0, float_only=True
+    )
 
 
 def logaddexp2(input, other, *, out=None):
     """``log2(2**input + 2**other)`` without overflow."""
-    return _logaddexp(input, other, out, "logaddexp2", np.logaddexp2, Logaddexp2Backward0)
+    return _binary_saving_inputs(
+        input, other, out, "logaddexp2", np.logaddexp2, Logaddexp2Backward0, float_only=True
+    )
 
 
 class FmaxBackward0(Node):
@@ -2170,24 +2175,14 @@ class FminBackward0(Node):
         return ga, gb
 
 
-def _fmaxmin(input, other, out, name, fn, node_cls):
-    ad, bd, rd, bt = _two_tensors(input, other, name)
-    res = _make(_apply2(fn, ad, bd))
-    if _grad_on(input, bt):
-        node = node_cls()
-        node.save(input, bt)
-        _record(node, res, input, bt)
-    return _out(res, out, name)
-
-
 def fmax(input, other, *, out=None):
     """Elementwise maximum that ignores nan (nan only where both are nan)."""
-    return _fmaxmin(input, other, out, "fmax", np.fmax, FmaxBackward0)
+    return _binary_saving_inputs(input, other, out, "fmax", np.fmax, FmaxBackward0)
 
 
 def fmin(input, other, *, out=None):
     """Elementwise minimum that ignores nan (nan only where both are nan)."""
-    return _fmaxmin(input, other, out, "fmin", np.fmin, FminBackward0)
+    return _binary_saving_inputs(input, other, out, "fmin", np.fmin, FminBackward0)
 
 
 class CopysignBackward0(Node):
