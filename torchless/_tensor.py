@@ -748,6 +748,21 @@ class Tensor:
         D.from_numpy_dtype(a.dtype)
         return _make(np.asarray(a))
 
+    def _reset_grad(self, set_to_none: bool = True) -> None:
+        """Module.zero_grad / Optimizer.zero_grad for one parameter: drop
+        ``.grad``, or zero it in place, detached from any graph."""
+        grad = self._grad
+        if grad is None:
+            return
+        if set_to_none:
+            self._grad = None
+        else:
+            if grad.grad_fn is not None:
+                grad.detach_()
+            else:
+                grad.requires_grad_(False)
+            grad.zero_()
+
     def _detached_copy(self) -> Tensor:
         return _make(self._data.copy())
 

@@ -109,6 +109,19 @@ def float_array(t: Tensor):
     return t._data.astype(_default.dtype.np)
 
 
+def not_implemented(kernel: str, dt: D.dtype) -> NotImplementedError:
+    """torch's error for a kernel that has no implementation for dtype ``dt``."""
+    return NotImplementedError(f"\"{kernel}\" not implemented for '{dt._legacy[:-6]}'")
+
+
+def cast_error(result: D.dtype, out: D.dtype) -> RuntimeError:
+    """torch's error for an in-place result of dtype ``result`` written to ``out``."""
+    return RuntimeError(
+        f"result type {result._legacy[:-6]} can't be cast to the desired output type "
+        f"{out._legacy[:-6]}"
+    )
+
+
 def broadcast_error(*shapes) -> RuntimeError:
     """torch's error for shapes that do not broadcast together: sizes are
     matched from the last dim, pairwise from the first shape."""

@@ -15,7 +15,7 @@ import numpy as np
 from .. import _dtype as D
 from .._device import as_device, backend_for
 from .._tensor import Size, Tensor, _make
-from ._common import checked_int
+from ._common import checked_int, not_implemented
 
 __all__ = [
     "tensor",
@@ -506,6 +506,8 @@ def linspace(
         return _finish(np.zeros((0,), dt.np), device, requires_grad)
     if steps == 1:
         return _finish(np.array([start], dtype=dt.np), device, requires_grad)
+    if dt is D.bool:
+        raise not_implemented("linspace_cpu", dt)
     return _finish(_linspace_values(start, end, steps, dt), device, requires_grad)
 
 

@@ -14,9 +14,10 @@ import math
 
 import numpy as np
 
+from .. import _dtype as D
 from .._tensor import Tensor, _make, _record, _state
 from ..autograd.graph import Node
-from ._common import broadcast_error, dims_arg, operands
+from ._common import broadcast_error, dims_arg, not_implemented, operands
 
 __all__ = [
     "matmul",
@@ -901,6 +902,8 @@ def _cross_checked(input, other, dim, shown):
         raise RuntimeError(
             f"linalg.cross: inputs dimension {shown} must have length 3. Got {sa[d]} and {sb[d]}"
         )
+    if input.dtype is D.bool:
+        raise not_implemented("cross", input.dtype)
     return _cross(input, other, d - nd)
 
 

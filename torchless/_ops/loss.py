@@ -16,9 +16,10 @@ import warnings
 
 import numpy as np
 
+from .. import _dtype as D
 from .._tensor import _make, _record, _state
 from ..autograd.graph import Node
-from ._common import operands
+from ._common import cast_error, not_implemented, operands
 from .activation import _fmt_g, _NotImplementedBackward, _short_name, log_softmax, logsigmoid
 from .nn import _reduction
 from .pointwise import abs, exp, log, minimum, sigmoid, where
@@ -132,7 +133,8 @@ class DivBackward1(Node):
 
 
 def _scalar_op(t, fn, s, node_cls):
-    res = _make(np.asarray(fn(t._data, s), dtype=t._data.dtype))
+    a, s, _, _ = operands(t, s)  # an integral tensor with a float scalar gives a float
+    res = _make(np.asarray(fn(a, s), dtype=a.dtype))
     if _state.enabled and t._requires_grad:
         node = node_cls()
         if node_cls is MulBackward1 or node_cls is DivBackward1:
@@ -722,11 +724,17 @@ class HuberLossBackward0(_PairLossBackward):
         return 1.0
 
 
-def _pair_loss(input, target, reduction, param, fn, node_cls):
+def _pair_loss(input, target, reduction, param, fn, node_cls, kernel):
     x, y = _broadcast_tensors(input, target)
-    xa, ya, _, _ = operands(x, y)
+    xa, ya, rd, _ = operands(x, y)
+    if kernel == "huber_cpu":  # written into a tensor like the input
+        if rd.is_floating_point and not input.dtype.is_floating_point:
+            raise cast_error(rd, input.dtype)
+        rd = input.dtype
+    if not rd.is_floating_point:
+        raise not_implemented(kernel, rd)
     loss = fn(np.abs(xa - ya), param)
-    res = _make(np.asarray(_reduce_array(loss, reduction), dtype=np.result_type(xa, ya)))
+    res = _make(np.asarray(_reduce_array(loss, reduction).astype(rd.np, copy=False)))
     if _state.enabled and (x._requires_grad or y._requires_grad):
         node = node_cls()
         node.reduction, node.param = reduction, param
@@ -753,7 +761,9 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
         return _reduce(abs(x - y), reduction)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
-    return _pair_loss(input, target, reduction, beta, _smooth_l1, SmoothL1LossBackward0)
+    return _pair_loss(
+        input, target, reduction, beta, _smooth_l1, SmoothL1LossBackward0, "smooth_l1_cpu"
+    )
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
@@ -762,11 +772,12 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     if weight is None:
         reduction = _reduction(reduction)
         _check_delta(delta)
-        return _pair_loss(input, target, reduction, delta, _huber, HuberLossBackward0)
+        return _pair_loss(input, target, reduction, delta, _huber, HuberLossBackward0, "huber_cpu")
     if weight.shape != input.shape:
         raise ValueError("Weights and input must have the same size.")
     _check_delta(delta)
-    loss = _pair_loss(input, target, "none", delta, _huber, HuberLossBackward0) * weight
+    loss = _pair_loss(input, target, "none", delta, _huber, HuberLossBackward0, "huber_cpu")
+    loss = loss * weight
     if reduction == "none":
         return loss
     if reduction == "sum":
@@ -853,6 +864,8 @@ def binary_cross_entropy(
         raise RuntimeError(
             f"Found dtype {_short_name(target.dtype)} but expected {_short_name(input.dtype)}"
         )
+    if not input.dtype.is_floating_point:
+        raise not_implemented("binary_cross_entropy", input.dtype)
     x, t = input._data, target._data
     if not np.all((x >= 0) & (x <= 1)):
         raise RuntimeError("all elements of input should be between 0 and 1")
@@ -930,11 +943,21 @@ def binary_cross_entropy_with_logits(
         )
     _not_differentiable("binary_cross_entropy_with_logits", "weight", weight)
     _not_differentiable("binary_cross_entropy_with_logits", "pos_weight", pos_weight)
+    if not input.dtype.is_floating_point:
+        raise not_implemented("log_sigmoid_cpu", input.dtype)
+    if target.dtype is D.bool:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` "
+            "or `logical_xor()` operator instead."
+        )
+    if not target.dtype.is_floating_point:
+        raise cast_error(input.dtype, target.dtype)
     xa, ta, _, _ = operands(input, target)
-    ls = np.minimum(xa, 0) - np.log1p(np.exp(-np.abs(xa)))  # log(sigmoid(x))
+    xd = input.dtype.np  # log_sigmoid(input), weighted in place, keeps the input's dtype
+    ls = (np.minimum(xa, 0) - np.log1p(np.exp(-np.abs(xa)))).astype(xd, copy=False)
     if pos_weight is not None:
         _broadcast_shape(pos_weight._data.shape, ta.shape)
-        ls = ls * ((pos_weight._data - 1) * ta + 1)
+        ls = (ls * ((pos_weight._data - 1) * ta + 1)).astype(xd, copy=False)
     loss = (1 - ta) * xa - ls
     if weight is not None:
         shape = _broadcast_shape(loss.shape, weight._data.shape)
@@ -944,7 +967,7 @@ def binary_cross_entropy_with_logits(
                 f"{list(shape)}"
             )
         loss = loss * weight._data
-    dt = np.result_type(xa, ta)
+    dt = target.dtype.np  # the loss is computed in place in ``1 - target``
     res = _make(np.asarray(_reduce_array(loss.astype(dt, copy=False), reduction), dtype=dt))
     if _state.enabled and (input._requires_grad or target._requires_grad):
         node = BinaryCrossEntropyWithLogitsBackward0()
@@ -975,6 +998,8 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
                 stacklevel=2,
             )
         red = "sum" if reduction == "batchmean" else _reduction(reduction)
+    if any(not (t.dtype.is_floating_point or t.dtype.is_complex) for t in (input, target)):
+        raise RuntimeError("kl_div: Integral inputs not supported.")
     if log_target:
         loss = exp(target) * (target - input)
     else:
@@ -1009,6 +1034,17 @@ def poisson_nll_loss(
     return _reduce(loss, reduction)
 
 
+# the C type names torch's scalar checks print
+_C_NAMES = {
+    "bool": "bool",
+    "uint8": "unsigned char",
+    "int8": "signed char",
+    "int16": "short int",
+    "int32": "int",
+    "int64": "long int",
+}
+
+
 def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
     """Negative log likelihood of ``target`` under a Gaussian of mean ``input`` and
     variance ``var`` (a tensor of the input's shape, one dim short of it, or
@@ -1032,6 +1068,11 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
             raise ValueError("var is of incorrect size")
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(reduction + " is not valid")
+    if not var.dtype.is_floating_point and isinstance(eps, float):
+        raise RuntimeError(
+            f"result type {D._default.dtype._legacy[:-6]} can't be cast to the desired output "
+            f"type {_C_NAMES.get(var.dtype.name, var.dtype.name)}"
+        )
     var = var.clone()
     np.maximum(var._data, eps, out=var._data)  # clamped outside autograd, as torch does
     var._bump()
@@ -1086,7 +1127,8 @@ def margin_ranking_loss(
             "margin_ranking_loss : All input tensors should have same dimension but got "
             f"sizes: input1: {input1.shape}, input2: {input2.shape}, target: {target.shape} "
         )
-    out = _clamp_min(_add_scalar(-target * (input1 - input2), margin), 0)
+    diff = input1 - input2
+    out = _clamp_min(_add_scalar(-target * diff, float(margin)), 0)
     return _reduce(out, reduction)
 
 
@@ -1124,10 +1166,19 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     """``log(1 + exp(-target * input))``."""
     reduction = _reduction(reduction, size_average, reduce)
     _not_differentiable("soft_margin_loss", "target", target)
+    if input.dtype is D.bool:
+        raise RuntimeError(
+            "Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
+            "to invert a mask, use the `~` or `logical_not()` operator instead."
+        )
+    if not input.dtype.is_floating_point:
+        rd = D.promote_types(input.dtype, target.dtype)
+        raise cast_error(rd if rd.is_floating_point else D._default.dtype, input.dtype)
     xa, ta, _, _ = operands(input, target)
     _broadcast_shape(xa.shape, ta.shape)
     loss = np.log1p(np.exp(-ta * xa))
-    res = _make(np.asarray(_reduce_array(loss, reduction), dtype=loss.dtype))
+    dt = input.dtype.np  # computed in place in the input's dtype
+    res = _make(np.asarray(_reduce_array(loss.astype(dt, copy=False), reduction), dtype=dt))
     if _state.enabled and input._requires_grad:
         node = SoftMarginLossBackward0()
         node.reduction = reduction
@@ -1221,6 +1272,8 @@ def multi_margin_loss(
                 f"inconsistent weight size, expected {dim} but got {list(weight.shape)}"
             )
         _not_differentiable("multi_margin_loss", "weight", weight)
+    if input.dtype not in (D.float32, D.float64):
+        raise not_implemented("multi_margin_loss_cpu_kernel", input.dtype)
     a = input._data.reshape(nframe, dim)
     t = target._data.reshape(nframe).astype(np.int64, copy=False)
     if t.size and (t.min() < 0 or t.max() >= dim):

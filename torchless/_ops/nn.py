@@ -9,7 +9,7 @@ import numpy as np
 
 from .._tensor import Tensor, _make, _record, _state
 from ..autograd.graph import Node
-from ._common import operands
+from ._common import not_implemented, operands
 from .linalg import addmm, einsum, matmul
 from .shape import t
 
@@ -162,6 +162,8 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
             f"The size of tensor a ({input.shape[-1]}) must match the size of tensor b "
             f"({target.shape[-1]}) at non-singleton dimension {max(input.ndim, target.ndim) - 1}"
         ) from None
+    if not rd.is_floating_point and not rd.is_complex:
+        raise not_implemented("mse_cpu", rd)
     d = np.subtract(ad, bd)
     sq = np.multiply(d, d)
     if reduction == "none":

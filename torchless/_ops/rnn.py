@@ -36,6 +36,7 @@ from .. import _dtype as D
 from .._device import get_array_module
 from .._tensor import Tensor, _make, _record, _state, _view_of
 from ..autograd.graph import Node
+from ._common import cast_error, not_implemented
 from .shape import TransposeBackward0, cat, stack
 
 __all__ = [
@@ -592,6 +593,10 @@ def rnn_layer(mode, x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, steps, reverse, nam
     """
     xa = x._data
     x2 = xa.reshape(-1, xa.shape[-1])
+    if not (x.dtype.is_floating_point and w_ih.dtype.is_floating_point):
+        r = _integral_layer(mode, x, h0, w_ih, w_hh, b_ih, b_hh, steps)
+        if r is not None:
+            return r
     inputs = (x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr)
     keep = _state.enabled and any(t is not None and t._requires_grad for t in inputs)
 
@@ -617,6 +622,43 @@ def rnn_layer(mode, x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, steps, reverse, nam
             if t is not None:
                 t.grad_fn, t._requires_grad, t._out_nr = node, True, k
     return res, hn_t, cn_t
+
+
+def _check_integral(mode, dt) -> None:
+    """torch's errors for a recurrent op on bool or integer arrays: no bool matmul; the gated
+    cells apply sigmoid in place to integer gates."""
+    if dt is D.bool:
+        raise not_implemented("addmm_impl_cpu_", dt)
+    if mode == _LSTM or mode == _GRU:
+        raise cast_error(D._default.dtype, dt)
+
+
+def _integral_layer(mode, x, h0, w_ih, w_hh, b_ih, b_hh, steps):
+    """A layer on integer (or bool) operands, with torch's errors: an Elman RNN with relu
+    stays integral (None: the general path runs it); one with tanh gives floats, so only
+    one time step can run before a float hidden state meets the integer ``w_hh``."""
+    if x.dtype is not w_ih.dtype:
+        raise RuntimeError(
+            "mat1 and mat2 must have the same dtype, but got "
+            f"{x.dtype._legacy[:-6]} and {w_ih.dtype._legacy[:-6]}"
+        )
+    _check_integral(mode, x.dtype)
+    if mode == _RELU:
+        return None
+    if len(steps) > 1:
+        raise RuntimeError(
+            "mat1 and mat2 must have the same dtype, but got "
+            f"{D._default.dtype._legacy[:-6]} and {w_hh.dtype._legacy[:-6]}"
+        )
+    xa = x._data
+    pre = xa.reshape(-1, xa.shape[-1]) @ w_ih._data.T
+    if b_ih is not None:
+        pre = pre + b_ih._data
+    pre = pre + h0._data @ w_hh._data.T
+    if b_hh is not None:
+        pre = pre + b_hh._data
+    h = np.tanh(pre.astype(D._default.dtype.np))
+    return _make(h.reshape(xa.shape[:-1] + (h.shape[-1],))), _make(h.copy()), None
 
 
 # ----------------------------------------------------------------------------
@@ -910,6 +952,8 @@ def lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     ``c' = f * c + i * g``, ``h' = o * tanh(c')``. Returns ``(h', c')``."""
     h, c = hx
     _check_cell(input, (h, c), w_ih, w_hh)
+    if not input.dtype.is_floating_point:
+        _check_integral(_LSTM, input.dtype)
     xa = input._data
     dt = xa.dtype
     gates = xa @ w_ih._data.T

@@ -364,16 +364,7 @@ class Optimizer:
         to zeros (``set_to_none=False``)."""
         for group in self.param_groups:
             for p in group["params"]:
-                grad = p._grad
-                if grad is not None:
-                    if set_to_none:
-                        p._grad = None
-                    else:
-                        if grad.grad_fn is not None:
-                            grad.detach_()
-                        else:
-                            grad.requires_grad_(False)
-                        grad.zero_()
+                p._reset_grad(set_to_none)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Perform one optimization step.
@@ -404,6 +395,7 @@ class Optimizer:
         grads: list[Tensor] = []
         lists: list[list[Tensor]] = [[] for _ in keys]
         wanted = [(key, values) for key, values in zip(keys, lists) if key is not None]
+        # only an optimizer that refuses some states (Adam) pays for the call
         check = None if type(self)._check_state is Optimizer._check_state else self._check_state
         for p in group["params"]:
             grad = p._grad

@@ -182,12 +182,8 @@ def radam(
         update = xp.empty_like(exp_avg)
         xp.divide(exp_avg, cast(update, bias_correction1), out=update, casting="unsafe")
         xp.multiply(update, cast(update, lr), out=update, casting="unsafe")
-        rho_inf = 2 / (1 - beta2) - 1
-        rho_t = rho_inf - 2 * step * (beta2**step) / bias_correction2
-        if rho_t > 5.0:
-            rect = (
-                (rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)
-            ) ** 0.5
+        rect = _rectification(beta2, step, bias_correction2)
+        if rect is not None:
             adaptive = xp.sqrt(exp_avg_sq)
             xp.add(adaptive, cast(adaptive, eps), out=adaptive, casting="unsafe")
             # a number divided by a tensor is torch's reciprocal, then a product
@@ -199,6 +195,18 @@ def radam(
             xp.multiply(update, cast(update, rect), out=update, casting="unsafe")
         xp.subtract(p, update, out=p)
         param._bump()
+
+
+def _rectification(beta2, step: float, bias_correction2):
+    r"""The rectification term :math:`r_t`, or None while :math:`\rho_t \le 5` (the first
+    steps, when the update is SGD with momentum)."""
+    rho_inf = 2 / (1 - beta2) - 1
+    rho_t = rho_inf - 2 * step * (beta2**step) / bias_correction2
+    if rho_t > 5.0:
+        return (
+            (rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)
+        ) ** 0.5
+    return None
 
 
 def _radam_tensors(
@@ -238,12 +246,8 @@ def _radam_tensors(
         bias_correction1 = 1 - beta1**step
         bias_correction2 = 1 - beta2**step
         bias_corrected_exp_avg = exp_avg / bias_correction1
-        rho_inf = 2 / (1 - beta2) - 1
-        rho_t = rho_inf - 2 * step * (beta2**step) / bias_correction2
-        if rho_t > 5.0:
-            rect = (
-                (rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)
-            ) ** 0.5
+        rect = _rectification(beta2, step, bias_correction2)
+        if rect is not None:
             adaptive_lr = (bias_correction2**0.5) / exp_avg_sq.sqrt().add(eps)
             param.sub_(bias_corrected_exp_avg * lr * adaptive_lr * rect)
         else:

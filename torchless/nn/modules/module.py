@@ -1290,16 +1290,7 @@ class Module:
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the gradients of all parameters: to ``None`` (the default) or to zeros."""
         for p in self.parameters():
-            grad = p._grad
-            if grad is not None:
-                if set_to_none:
-                    p.grad = None
-                else:
-                    if grad.grad_fn is not None:
-                        grad.detach_()
-                    else:
-                        grad.requires_grad_(False)
-                    grad.zero_()
+            p._reset_grad(set_to_none)
 
     # ------------------------------------------------------------------
     # printing
