@@ -270,7 +270,10 @@ class AddmmBackward0(Node):
             if self.alpha != 1:
                 g1 = g1 * self.alpha
         if nf[2][0] is not None:
-            g2 = m1.t().mm(g)
+            # (g^T m1)^T rather than m1^T g: the same products, laid out so that
+            # when mat2 is weight.t() (nn.Linear) the weight's gradient comes
+            # out C-contiguous and can become .grad without a copy
+            g2 = g.t().mm(m1).t()
             if self.alpha != 1:
                 g2 = g2 * self.alpha
         return gi, g1, g2

@@ -224,10 +224,14 @@ def sum_to_shape(g: Tensor, shape) -> Tensor:
     axes = tuple(range(lead)) + tuple(
         lead + i for i, s in enumerate(shape) if s == 1 and a.shape[lead + i] != 1
     )
-    r = _add_reduce(a, axes, None, keepdims=True) if axes else a
-    if lead:
-        r = r.reshape(shape)
-    res = _make(np.asarray(r) if r is not a else a.copy())
+    if axes:
+        # reduce straight into an array of the target shape, which then owns
+        # its memory (a reshaped view would have to be copied into .grad)
+        r = np.empty(shape, dtype=a.dtype)
+        _add_reduce(a, axes, None, r.reshape((1,) * lead + shape), keepdims=True)
+    else:
+        r = a.copy()
+    res = _make(r)
     if _state.enabled and g._requires_grad:
         node = SumToBackward()
         node.shape = a.shape

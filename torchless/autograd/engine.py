@@ -205,7 +205,8 @@ def accumulate_grad(var, g, create_graph: bool, owned: bool = False) -> None:
     ``owned`` says the engine made ``g`` and nothing else holds it, so its
     array can become ``.grad`` without a copy."""
     extra = var._extra
-    if extra is not None and "hooks" in extra:
+    hooked = extra is not None and "hooks" in extra  # a hook may have kept g
+    if hooked:
         for h in extra["hooks"]:
             r = h(g)
             if r is not None:
@@ -218,8 +219,13 @@ def accumulate_grad(var, g, create_graph: bool, owned: bool = False) -> None:
     if cur is None:
         if create_graph:
             var._grad = g
-        elif owned and extra is None and g.grad_fn is None and _is_own_array(g._data):
+        elif owned and not hooked and g.grad_fn is None and _is_own_array(g._data):
             var._grad = g  # the engine's own fresh result: no copy needed
+        elif owned and not hooked and g.grad_fn is None and _covers_own_base(g._data):
+            # a view laid exactly over a fresh array (e.g. a weight's gradient
+            # transposed back by TBackward0): take the array itself
+            var._grad = type(g)._alias(g)
+            var._grad._data = g._data.base
         else:
             # a copy: the incoming gradient may be shared with other leaves or
             # held by the caller, and .grad is updated in place later
@@ -240,6 +246,20 @@ def _fanned_out(out, gi) -> bool:
         if o is gi:
             n += 1
     return n > 1
+
+
+def _covers_own_base(a) -> bool:
+    """A view with exactly the layout of the fresh array it views."""
+    b = a.base
+    return (
+        b is not None
+        and b.base is None
+        and b.flags.writeable
+        and b.flags.c_contiguous
+        and a.shape == b.shape
+        and a.strides == b.strides
+        and a.dtype == b.dtype
+    )
 
 
 def _is_own_array(a) -> bool:
