@@ -8,7 +8,8 @@ torch's own argument errors."""
 
 from __future__ import annotations
 
-from .._tensor import Tensor, _make
+from .._tensor import Tensor, _make, _record, _state
+from ..autograd.graph import Node
 
 __all__ = ["bernoulli", "multinomial"]  # torch-level names; the fills are methods
 
@@ -60,12 +61,25 @@ def bernoulli_(self, p=0.5, *, generator=None) -> Tensor:
     return _fill(self, g._bernoulli_scalar(self.shape, p, self._data.dtype))
 
 
+class BernoulliBackward0(Node):
+    """Sampling has a zero gradient (torch records it all the same)."""
+
+    __slots__ = ()
+
+    def apply(self, g):
+        return (g * 0,)
+
+
 def bernoulli(input, p=None, *, generator=None, out=None) -> Tensor:
     """Samples 0/1 with the probabilities in ``input`` (or a scalar ``p``)."""
     g = _gen(generator)
     if p is not None:
-        return _make(g._bernoulli_scalar(input.shape, p, input._data.dtype))
-    return _make(g._bernoulli_tensor(input._data, input._data.dtype))
+        res = _make(g._bernoulli_scalar(input.shape, p, input._data.dtype))
+    else:
+        res = _make(g._bernoulli_tensor(input._data, input._data.dtype))
+    if _state.enabled and input._requires_grad:
+        _record(BernoulliBackward0(), res, input)
+    return res
 
 
 def random_(self, from_=None, to=None, *, generator=None) -> Tensor:
