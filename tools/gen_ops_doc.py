@@ -485,6 +485,7 @@ PROBES: dict[str, dict[str, object]] = {
     "random": {
         "bernoulli": lambda f, a: f(a.p(3, 4, lo=0.1, hi=0.9)),
         "multinomial": lambda f, a: f(a.p(2, 4, lo=0.1, hi=0.9), 2),
+        "poisson": lambda f, a: f(a.p(3, 4, lo=0.5, hi=20.0)),
         **dict.fromkeys(["uniform_", "normal_", "random_", "exponential_"], _rinp),
         **dict.fromkeys(["log_normal_", "cauchy_"], _rinp),
         **dict.fromkeys(["bernoulli_", "geometric_"], lambda f, a: f(a.c(3, 4), 0.5)),
@@ -535,6 +536,9 @@ PROBES: dict[str, dict[str, object]] = {
         ),
         "multilabel_soft_margin_loss": lambda f, a: f(a.x(3, 4), a.bit(3, 4)),
         "triplet_margin_loss": lambda f, a: f(a.x(3, 4), a.x(3, 4), a.x(3, 4)),
+        "ctc_loss": lambda f, a: f(
+            a.x(4, 2, 5).log_softmax(2), a.L([[1, 2], [3, 3]]), (4, 3), (2, 2)
+        ),
     },
     "conv": {
         "conv1d": lambda f, a: f(a.x(1, 2, 5), a.x(3, 2, 3), a.x(3)),

@@ -85,13 +85,17 @@ def _report(exc: BaseException) -> None:
     # `from torch import fft` fails inside the import system, which words it in torchless's
     # names and drops the message of torchless's __getattr__: say what is missing, in torch's.
     match = _CANNOT_IMPORT.match(str(exc)) if isinstance(exc, ImportError) else None
-    if match and hasattr(exc, "add_note"):
-        exc.add_note(f"torchless does not implement {torch_name(match[2])}.{match[1]} yet")
+    note = match and f"torchless does not implement {torch_name(match[2])}.{match[1]} yet"
+    if note and hasattr(exc, "add_note"):
+        exc.add_note(note)
+        note = None
     tb = exc.__traceback__
     while tb is not None and _is_runner_frame(tb.tb_frame.f_code.co_filename):
         tb = tb.tb_next
     # sys.excepthook prints exc.__traceback__, not its tb argument, when exc has one.
     sys.excepthook(type(exc), exc.with_traceback(tb), tb)
+    if note:  # Python 3.10 has no exception notes: print it where a note would stand
+        print(note, file=sys.stderr)
 
 
 def _run_module(name: str) -> None:
@@ -132,7 +136,7 @@ def _run(args: list[str]) -> int:
             return 2
         sys.argv = list(args)
         runner = _run_path if _is_dir_or_zip(target) else _run_source_file
-        if not sys.flags.safe_path and sys.path:
+        if not getattr(sys.flags, "safe_path", False) and sys.path:
             # `python -m torchless` put the working directory first; `python program.py` puts
             # the program's folder there instead (runpy puts a folder or zip there itself).
             del sys.path[0]

@@ -69,7 +69,10 @@ def fma_exact(x: float, y: float, z: float) -> float:
     """
     x, y, z = float(x), float(y), float(z)
     if _math_fma is not None:
-        return _math_fma(x, y, z)
+        try:
+            return _math_fma(x, y, z)
+        except (OverflowError, ValueError):
+            pass  # math.fma raises where IEEE gives inf or nan: use the exact path below
     if not (math.isfinite(x) and math.isfinite(y)):
         return x * y + z  # the product is exactly inf or nan
     if not math.isfinite(z):

@@ -1217,6 +1217,64 @@ class Generator:
         vals = [_fma_exact(sigma, t, median) for t in tans]
         return _from_double(np.array(vals, np.float64), dt).reshape(shape)
 
+    def _poisson(self, rates, np_dtype) -> np.ndarray:
+        """``torch.poisson(rates)``: ATen's ``sample_poisson`` per element, in C order.
+
+        A rate >= 10 uses Hoermann's transformed rejection (PTRS), a smaller positive rate
+        multiplies double uniforms until the product drops to exp(-rate); rate 0 gives 0
+        without drawing. Every uniform is a 53-bit double from one 64-bit draw.
+        """
+        rates = np.asarray(rates)
+        dt = np.dtype(np_dtype)
+        if dt not in _FLOAT_DIGITS:
+            raise _not_implemented("poisson_cpu", dt)
+        lam_list = rates.astype(np.float64).reshape(-1).tolist()
+        out = np.zeros(len(lam_list), np.float64)
+        mask = np.uint64((1 << 53) - 1)
+
+        def uniform() -> float:
+            return float(self._raw64(1)[0] & mask) * 2.0**-53
+
+        lgamma = _c_lgamma()
+        log = math.log
+        for i, lam in enumerate(lam_list):
+            if not lam >= 0:
+                raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
+            if lam >= 10:
+                slam = math.sqrt(lam)
+                loglam = log(lam)
+                b = 0.931 + 2.53 * slam
+                a = -0.059 + 0.02483 * b
+                invalpha = 1.1239 + 1.1328 / (b - 3.4)
+                vr = 0.9277 - 3.6224 / (b - 2)
+                while True:
+                    u = uniform() - 0.5
+                    v = uniform()
+                    us = 0.5 - abs(u)
+                    kf = math.floor((2 * a / us + b) * u + lam + 0.43)
+                    k = int(kf) if math.isfinite(kf) else -(2**63)  # (int64_t) of inf: x86
+                    if us >= 0.07 and v <= vr:
+                        break
+                    if k < 0 or (us < 0.013 and v > us):
+                        continue
+                    lhs = (log(v) if v > 0 else -math.inf) + log(invalpha)
+                    lhs -= log(a / (us * us) + b)
+                    if lhs <= -lam + k * loglam - lgamma(float(k) + 1.0):
+                        break
+                out[i] = k
+            elif lam > 0:
+                enlam = math.exp(-lam)
+                x = 0
+                prod = 1.0
+                while True:
+                    prod *= uniform()
+                    if prod > enlam:
+                        x += 1
+                    else:
+                        break
+                out[i] = x
+        return _from_double(out, dt).reshape(rates.shape)
+
     def _multinomial(self, probs_2d, num_samples, replacement) -> np.ndarray:
         """``torch.multinomial(probs, num_samples, replacement)`` for a 1-D or 2-D array.
 
@@ -1403,6 +1461,26 @@ def _check_from_to(frm: int, to_inc: int, dt) -> None:
                     UserWarning,
                     stacklevel=4,
                 )
+
+
+_LGAMMA = None
+
+
+def _c_lgamma():
+    """The C library's ``lgamma`` (ATen's ``std::lgamma``); Python's own if unavailable."""
+    global _LGAMMA
+    if _LGAMMA is None:
+        try:
+            import ctypes
+            import ctypes.util
+
+            f = ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6").lgamma
+            f.restype = ctypes.c_double
+            f.argtypes = [ctypes.c_double]
+            _LGAMMA = f
+        except (OSError, AttributeError):
+            _LGAMMA = math.lgamma
+    return _LGAMMA
 
 
 def _from_double(v: np.ndarray, dt) -> np.ndarray:

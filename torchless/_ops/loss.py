@@ -17,7 +17,7 @@ import warnings
 import numpy as np
 
 from .. import _dtype as D
-from .._tensor import _make, _record, _state
+from .._tensor import Tensor, _make, _record, _state
 from ..autograd.graph import Node
 from ._common import cast_error, not_implemented, operands
 from .activation import _fmt_g, _NotImplementedBackward, _short_name, log_softmax, logsigmoid
@@ -42,6 +42,7 @@ __all__ = [
     "multilabel_soft_margin_loss",
     "multi_margin_loss",
     "triplet_margin_loss",
+    "ctc_loss",
 ]
 
 
@@ -1335,3 +1336,363 @@ def triplet_margin_loss(
         d_neg = minimum(d_neg, _pairwise_distance(positive, negative, p, eps))
     out = _clamp_min(_add_scalar(d_pos, margin) - d_neg, 0)
     return _reduce(out, reduction)
+
+
+# ----------------------------------------------------------------------------
+# ctc_loss: the alpha recursion forward, the beta recursion backward (one node,
+# as ATen's _ctc_loss), then torch's composite reduction on top
+
+
+def _ctc_argtype(v) -> str:
+    """How torch's argument parser names a Python value's type."""
+    if isinstance(v, Tensor):
+        return "Tensor"
+    if isinstance(v, tuple):
+        return f"tuple of ({', '.join(_ctc_argtype(e) for e in v)})"
+    if isinstance(v, list):
+        return f"list of [{', '.join(_ctc_argtype(e) for e in v)}]"
+    cls = type(v)
+    mod = cls.__module__
+    return cls.__qualname__ if mod == "builtins" else f"{mod.split('.')[0]}.{cls.__qualname__}"
+
+
+def _ctc_int_list(v):
+    """``v`` as a tuple of ints where torch's ``int[]`` accepts it, else None."""
+    if not isinstance(v, (tuple, list)):
+        return None
+    out = []
+    for e in v:
+        if isinstance(e, Tensor):
+            if e.ndim != 0 or e.dtype.is_floating_point or e.dtype is D.bool:
+                return None
+            out.append(int(e.item()))
+        elif isinstance(e, (bool, np.bool_)) or not isinstance(e, (int, np.integer)):
+            return None
+        else:
+            out.append(int(e))
+    return tuple(out)
+
+
+def _ctc_type_error(args) -> TypeError:
+    names = ", ".join(
+        "Tensor" if isinstance(a, Tensor) else _ctc_argtype(a).split(" of ")[0] for a in args
+    )
+    sigs, marks = [], []
+    for lengths in ("tuple of ints", "Tensor"):
+        sigs.append(
+            f" * (Tensor log_probs, Tensor targets, {lengths} input_lengths, {lengths} "
+            "target_lengths, int blank = 0, int reduction = at::Reduction::Mean, "
+            "bool zero_infinity = False)"
+        )
+        tensor_params = (0, 1) if lengths != "Tensor" else (0, 1, 2, 3)
+        m = [
+            _ctc_argtype(a)
+            if i in tensor_params and isinstance(a, Tensor)
+            else f"!{_ctc_argtype(a)}!"
+            for i, a in enumerate(args)
+        ]
+        marks.append(
+            "      didn't match because some of the arguments have invalid types: "
+            f"({', '.join(m)})"
+        )
+    body = "\n".join(f"{s}\n{m}" for s, m in zip(sigs, marks))
+    return TypeError(
+        f"ctc_loss() received an invalid combination of arguments - got ({names}), but "
+        f"expected one of:\n{body}\n"
+    )
+
+
+def _ctc_lengths(input_lengths, target_lengths, args):
+    """The lengths as int64 arrays, parsed as torch's two overloads parse them."""
+    if isinstance(input_lengths, Tensor) and isinstance(target_lengths, Tensor):
+        for name, t in (("input_lengths", input_lengths), ("target_lengths", target_lengths)):
+            if t.dtype.is_floating_point or t.dtype.is_complex or t.dtype is D.bool:
+                raise RuntimeError(f"{name} must be integral")
+        return (
+            input_lengths._data.reshape(-1).astype(np.int64),
+            target_lengths._data.reshape(-1).astype(np.int64),
+        )
+    il, tl = _ctc_int_list(input_lengths), _ctc_int_list(target_lengths)
+    if il is None or tl is None:
+        for name, v in (("input_lengths", input_lengths), ("target_lengths", target_lengths)):
+            if isinstance(v, (tuple, list)):
+                for pos, e in enumerate(v):
+                    if isinstance(e, float):
+                        raise TypeError(
+                            f"ctc_loss(): argument '{name}' failed to unpack the object at pos "
+                            f'{pos + 1} with error "type must be tuple of ints,but got float"'
+                        )
+        raise _ctc_type_error(args)
+    return np.array(il, dtype=np.int64), np.array(tl, dtype=np.int64)
+
+
+class _CtcPlan:
+    """What the forward leaves for the backward: the extended targets (blanks
+    between and around the labels), the lengths, log_alpha and the losses."""
+
+    __slots__ = ("ext", "valid", "skip", "il", "tl", "alpha", "nll", "blank", "zero_inf")
+
+
+def _ctc_check(lp, targets, il, tl, blank):
+    """ATen's ctc_loss_allocate_outputs checks."""
+    where_ = " (while checking arguments for ctc_loss_allocate_outputs)"
+    if lp.ndim != 3:
+        raise RuntimeError(
+            f"Expected 3-dimensional tensor, but got {lp.ndim}-dimensional tensor for "
+            f"argument #1 'log_probs'{where_}"
+        )
+    if not 1 <= targets.ndim <= 2:
+        raise RuntimeError(
+            f"Expected 1 to 2 dimensions, but got {targets.ndim}-dimensional tensor for "
+            f"argument #2 'targets'{where_}"
+        )
+    T, N, C = lp.shape
+    if not 0 <= blank < C:
+        raise RuntimeError("blank must be in label range")
+    if il.size != N:
+        raise RuntimeError("input_lengths must be of size batch_size")
+    if tl.size != N:
+        raise RuntimeError("target_lengths must be of size batch_size")
+    for v in tl:
+        if v < 0:
+            raise RuntimeError(
+                f"Expected target_lengths to have value at least 0, but got value {v}{where_}"
+            )
+    if targets.ndim == 1:
+        total = int(tl.sum())
+        if targets.shape[0] != total:
+            raise RuntimeError(
+                f"Expected tensor to have size {total} at dimension 0, but got size "
+                f"{targets.shape[0]} for argument #2 'targets'{where_}"
+            )
+    else:
+        if targets.shape[0] != N:
+            raise RuntimeError(
+                f"Expected tensor to have size {N} at dimension 0, but got size "
+                f"{targets.shape[0]} for argument #2 'targets'{where_}"
+            )
+        mx = int(tl.max()) if N else 0
+        if targets.shape[1] < mx:
+            raise RuntimeError(
+                f"Expected tensor to have size at least {mx} at dimension 1, but got size "
+                f"{targets.shape[1]} for argument #2 'targets'{where_}"
+            )
+    for v in il:
+        if v < 0:
+            raise RuntimeError(
+                f"Expected input_lengths to have value at least 0, but got value {v}{where_}"
+            )
+        if v > T:
+            raise RuntimeError(
+                f"Expected input_lengths to have value at most {T}, but got value {v}{where_}"
+            )
+
+
+def _lse3(a, b, c):
+    """``log(exp(a) + exp(b) + exp(c))`` elementwise, as ATen does it (max shifted,
+    a max of -inf taken as 0)."""
+    m = np.maximum(np.maximum(a, b), c)
+    m[m == -np.inf] = 0
+    return np.log(np.exp(a - m) + np.exp(b - m) + np.exp(c - m)) + m
+
+
+def _ctc_forward(a, targets, il, tl, blank):
+    """The negative log likelihoods (N,) and the plan, for log_probs ``a`` (T, N, C)."""
+    T, N, _ = a.shape
+    S = int(tl.max()) if N else 0
+    L = 2 * S + 1
+    ext = np.full((N, L), blank, dtype=np.int64)
+    pos = np.arange(S)
+    if targets.ndim == 1:
+        offsets = np.concatenate([[0], np.cumsum(tl)[:-1]]).astype(np.int64)
+        idx = offsets[:, None] + pos
+    else:
+        idx = np.broadcast_to(pos, (N, S))
+    has = pos < tl[:, None]
+    if S:
+        flat = targets if targets.ndim == 1 else None
+        if flat is not None:
+            lab = flat[np.where(has, idx, 0)] if flat.size else np.zeros((N, S), np.int64)
+        else:
+            lab = targets[np.arange(N)[:, None], idx]
+        ext[:, 1::2] = np.where(has, lab, blank)
+    s = np.arange(L)
+    valid = s < (2 * tl[:, None] + 1)
+    skip = np.zeros((N, L), dtype=bool)
+    skip[:, 2:] = ext[:, 2:] != ext[:, :-2]
+    plan = _CtcPlan()
+    plan.ext, plan.valid, plan.skip, plan.il, plan.tl, plan.blank = ext, valid, skip, il, tl, blank
+    ninf = -np.inf
+    alpha = np.full((T, N, L), ninf, dtype=a.dtype)
+    rows = np.arange(N)[:, None]
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        if T:
+            lpe = a[:, rows, ext]  # (T, N, L): log prob of each extended label
+            alpha[0, :, 0] = lpe[0, :, 0]
+            if L > 1:
+                alpha[0, :, 1] = np.where(tl > 0, lpe[0, :, 1], ninf)
+            alpha[0][~valid] = ninf
+            for t in range(1, T):
+                prev = alpha[t - 1]
+                la2 = np.full_like(prev, ninf)
+                la2[:, 1:] = prev[:, :-1]
+                la3 = np.full_like(prev, ninf)
+                la3[:, 2:] = np.where(skip[:, 2:], prev[:, :-2], ninf)
+                cur = _lse3(prev, la2, la3) + lpe[t]
+                cur[~valid] = ninf
+                alpha[t] = cur
+        nll = np.empty(N, dtype=a.dtype)
+        for n in range(N):
+            T_n, S_n = int(il[n]), int(tl[n])
+            if T_n == 0:
+                nll[n] = -(0.0 if S_n == 0 else ninf)
+                continue
+            l1 = alpha[T_n - 1, n, 2 * S_n]
+            l2 = alpha[T_n - 1, n, 2 * S_n - 1] if S_n > 0 else a.dtype.type(ninf)
+            m = max(l1, l2)
+            m = 0 if m == ninf else m
+            nll[n] = -(np.log(np.exp(l1 - m) + np.exp(l2 - m)) + m)
+    plan.alpha, plan.nll = alpha, nll
+    return nll, plan
+
+
+def _ctc_backward(a, gr, plan):
+    """torch's gradient w.r.t. log_probs ``a`` (T, N, C) for incoming ``gr`` (N,):
+    ``exp(lp) - exp(log(sum of alpha * beta over the states of label c) + nll - lp)``,
+    times the incoming gradient, zero past each input length."""
+    T, N, C = a.shape
+    ext, valid, skip, il, tl = plan.ext, plan.valid, plan.skip, plan.il, plan.tl
+    alpha, nll = plan.alpha, plan.nll
+    L = ext.shape[1]
+    ninf = -np.inf
+    rows = np.arange(N)[:, None]
+    beta = np.full((T, N, L), ninf, dtype=a.dtype)
+    # beta's skip from s + 2 to s: allowed where ext[s + 2] != ext[s]
+    skip_b = np.zeros((N, L), dtype=bool)
+    skip_b[:, :-2] = skip[:, 2:]
+    lpe = a[:, rows, ext]
+    last = il - 1
+    ends = np.stack([2 * tl, np.maximum(2 * tl - 1, 0)], 1)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        for t in range(T - 1, -1, -1):
+            if t < T - 1:
+                nxt = beta[t + 1]
+                lb2 = np.full_like(nxt, ninf)
+                lb2[:, :-1] = nxt[:, 1:]
+                lb3 = np.full_like(nxt, ninf)
+                lb3[:, :-2] = np.where(skip_b[:, :-2], nxt[:, 2:], ninf)
+                cur = _lse3(nxt, lb2, lb3) + lpe[t]
+                cur[(t >= last)] = ninf
+            else:
+                cur = np.full((N, L), ninf, dtype=a.dtype)
+            start = np.nonzero(last == t)[0]
+            if start.size:
+                init = np.full((start.size, L), ninf, dtype=a.dtype)
+                r = np.arange(start.size)
+                e0 = ends[start, 0]
+                init[r, e0] = lpe[t, start, e0]
+                pos = tl[start] > 0
+                e1 = ends[start, 1]
+                init[r[pos], e1[pos]] = lpe[t, start[pos], e1[pos]]
+                cur[start] = init
+            cur[~valid] = ninf
+            beta[t] = cur
+        ab = alpha + beta  # (T, N, L)
+        m = ab.max(axis=2, initial=ninf, keepdims=True) if L else np.zeros((T, N, 1))
+        m[m == ninf] = 0
+        e = np.exp(ab - m)
+        onehot = (ext[:, :, None] == np.arange(C)).astype(a.dtype)  # (N, L, C)
+        coll = np.matmul(e.transpose(1, 0, 2), onehot).transpose(1, 0, 2)  # (T, N, C)
+        lcab = np.log(coll) + m
+        grad = (np.exp(a) - np.exp(lcab + nll[:, None] - a)) * gr[:, None]
+    grad[np.arange(T)[:, None] >= il[None, :]] = 0
+    if plan.zero_inf:
+        grad[:, nll == np.inf] = 0
+    return grad
+
+
+class CtcLossBackward0(Node):
+    __slots__ = ("plan",)
+    _bb_name = None  # torch has no derivative for _ctc_loss_backward
+    _op = "_ctc_loss_backward"
+
+    def apply(self, g):
+        (x,) = self.saved()
+        return (_loss_grad(self, g, x),)
+
+    def d1(self, g, x):
+        wide = x.dtype == np.float32
+        a = x.astype(np.float64) if wide else x
+        grad = _ctc_backward(a, np.asarray(g, dtype=a.dtype).reshape(-1), self.plan)
+        return grad.astype(x.dtype, copy=False)
+
+
+def ctc_loss(
+    log_probs,
+    targets,
+    input_lengths,
+    target_lengths,
+    blank=0,
+    reduction="mean",
+    zero_infinity=False,
+):
+    """The Connectionist Temporal Classification loss: per sample, the negative log
+    of the total probability of the alignments of its target to its input.
+
+    Shape:
+        log_probs ``(T, N, C)`` or ``(T, C)``; targets ``(N, S)`` padded, or the
+        ``sum(target_lengths)`` targets concatenated; input_lengths and
+        target_lengths ``(N)`` (tensors, or tuples / lists of ints).
+    """
+    if reduction not in ("none", "mean", "sum"):
+        if reduction == "elementwise_mean":
+            warnings.warn(
+                "reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.",
+                UserWarning,
+                stacklevel=2,
+            )
+            reduction = "mean"
+        else:
+            raise ValueError(f"{reduction} is not a valid value for reduction")
+    args = (log_probs, targets, input_lengths, target_lengths, blank, 0, zero_infinity)
+    if (
+        not isinstance(log_probs, Tensor)
+        or not isinstance(targets, Tensor)
+        or isinstance(blank, (bool, np.bool_))
+        or not isinstance(blank, (int, np.integer))
+        or not isinstance(zero_infinity, bool)
+        or isinstance(input_lengths, Tensor) != isinstance(target_lengths, Tensor)
+    ):
+        raise _ctc_type_error(args)
+    il, tl = _ctc_lengths(input_lengths, target_lengths, args)
+    blank = int(blank)
+    batched = log_probs.ndim == 3
+    if not batched:
+        if log_probs.ndim == 0:
+            raise IndexError(
+                "Dimension out of range (expected to be in range of [-1, 0], but got 1)"
+            )
+        log_probs = log_probs.unsqueeze(1)
+    if log_probs.dtype not in (D.float32, D.float64):
+        raise not_implemented("ctc_loss_cpu", log_probs.dtype)
+    if log_probs.numel() == 0:
+        raise RuntimeError("log_probs tensor must not be empty")
+    ta = targets._data.astype(np.int64)
+    _ctc_check(log_probs, ta, il, tl, blank)
+    x = log_probs._data
+    wide = x.dtype == np.float32
+    nll, plan = _ctc_forward(x.astype(np.float64) if wide else x, ta, il, tl, blank)
+    plan.zero_inf = bool(zero_infinity)
+    res = _make(nll.astype(x.dtype, copy=False))
+    if _state.enabled and log_probs._requires_grad:
+        node = CtcLossBackward0()
+        node.plan = plan
+        node.save(log_probs)
+        _record(node, res, log_probs)
+    if zero_infinity:
+        res = where(res == math.inf, _make(np.zeros((), x.dtype)), res)
+    if reduction == "mean":
+        return (res / _make(np.maximum(tl, 1).astype(x.dtype))).mean()
+    if reduction == "sum":
+        return res.sum()
+    return res if batched else res.squeeze(0)

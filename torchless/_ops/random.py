@@ -1,6 +1,6 @@
 """Random sampling ops: in-place fills (``uniform_``, ``normal_``,
 ``bernoulli_``, ``random_``, ``exponential_``, ``geometric_``,
-``log_normal_``, ``cauchy_``) and ``bernoulli``, ``multinomial``.
+``log_normal_``, ``cauchy_``) and ``bernoulli``, ``multinomial``, ``poisson``.
 
 Every draw goes through a Generator (the default one unless ``generator=``
 is given), which reproduces torch's CPU generator bit for bit and raises
@@ -11,7 +11,7 @@ from __future__ import annotations
 from .._tensor import Tensor, _make, _record, _state
 from ..autograd.graph import Node
 
-__all__ = ["bernoulli", "multinomial"]  # torch-level names; the fills are methods
+__all__ = ["bernoulli", "multinomial", "poisson"]  # torch-level names; the fills are methods
 
 
 def _gen(generator):
@@ -115,6 +115,23 @@ def cauchy_(self, median=0.0, sigma=1.0, *, generator=None) -> Tensor:
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None) -> Tensor:
     """Indices drawn from the rows of ``input`` (unnormalised probabilities)."""
     return _make(_gen(generator)._multinomial(input._data, num_samples, replacement))
+
+
+class PoissonBackward0(Node):
+    """Sampling has a zero gradient (torch records it all the same)."""
+
+    __slots__ = ()
+
+    def apply(self, g):
+        return (g * 0,)
+
+
+def poisson(input, generator=None) -> Tensor:
+    """Poisson counts with the rates in ``input``, in its dtype (torch's CPU sampler)."""
+    res = _make(_gen(generator)._poisson(input._data, input._data.dtype))
+    if _state.enabled and input._requires_grad:
+        _record(PoissonBackward0(), res, input)
+    return res
 
 
 # Tensor methods that are these functions themselves (self first); _tensor.py

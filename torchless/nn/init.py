@@ -17,11 +17,15 @@ from ..autograd.grad_mode import no_grad
 __all__ = [
     "calculate_gain",
     "constant_",
+    "dirac_",
     "eye_",
     "kaiming_normal_",
     "kaiming_uniform_",
     "normal_",
     "ones_",
+    "orthogonal_",
+    "sparse_",
+    "trunc_normal_",
     "uniform_",
     "xavier_normal_",
     "xavier_uniform_",
@@ -37,6 +41,74 @@ def _no_grad_uniform_(tensor: Tensor, a: float, b: float, generator=None) -> Ten
 def _no_grad_normal_(tensor: Tensor, mean: float, std: float, generator=None) -> Tensor:
     with no_grad():
         return tensor.normal_(mean, std, generator=generator)
+
+
+def _empty_like(t: Tensor) -> Tensor:
+    # torch.empty_like keeps a dense tensor's strides; normal_ draws in memory order
+    from .. import empty_like
+
+    return empty_like(t) if t.is_contiguous() else t.clone()
+
+
+def _no_grad_trunc_normal_(
+    tensor: Tensor, mean: float, std: float, a: float, b: float, generator=None
+) -> Tensor:
+    from .. import where
+
+    def norm_cdf(x: float) -> float:
+        return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
+
+    if (mean < a - 2 * std) or (mean > b + 2 * std):
+        warnings.warn(
+            "mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
+            "The distribution of values may be incorrect.",
+            stacklevel=3,
+        )
+
+    with no_grad():
+        p = norm_cdf((b - mean) / std) - norm_cdf((a - mean) / std)
+
+        if p > 0.3:
+            # rejection from the normal, with the bounds in the tensor's dtype
+            lo = tensor.new_tensor(a).item()
+            hi = tensor.new_tensor(b).item()
+            result = tensor.normal_(mean, std, generator=generator)
+            while True:
+                mask = (result < lo) | (result > hi)
+                if not mask.any():
+                    break
+                redraw = _empty_like(result).normal_(mean, std, generator=generator)
+                result = where(mask, redraw, result)
+            if tensor is not result:
+                tensor.copy_(result)
+        else:
+            # rejection from the uniform on [a, b] against the normal's density
+            mode = max(a, min(mean, b))
+            log_peak = -0.5 * ((mode - mean) / std) ** 2
+
+            candidates = _empty_like(tensor)
+            accept_buf = _empty_like(tensor)
+
+            tensor.uniform_(a, b, generator=generator)
+            candidates.copy_(tensor)
+            candidates.sub_(mean).div_(std).pow_(2).mul_(-0.5).sub_(log_peak)
+            pending = accept_buf.uniform_(generator=generator).log_().gt(candidates)
+            if pending.any():
+                result = tensor
+                while True:
+                    candidates.uniform_(a, b, generator=generator)
+                    result = where(pending, candidates, result)
+                    candidates.sub_(mean).div_(std).pow_(2).mul_(-0.5).sub_(log_peak)
+                    pending = where(
+                        pending,
+                        accept_buf.uniform_(generator=generator).log_().gt(candidates),
+                        pending,
+                    )
+                    if not pending.any():
+                        break
+                tensor.copy_(result)
+
+        return tensor
 
 
 def _no_grad_fill_(tensor: Tensor, val: float) -> Tensor:
@@ -100,6 +172,24 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator=None)
     return _no_grad_normal_(tensor, mean, std, generator)
 
 
+def trunc_normal_(
+    tensor: Tensor,
+    mean: float = 0.0,
+    std: float = 1.0,
+    a: float = -2.0,
+    b: float = 2.0,
+    generator=None,
+) -> Tensor:
+    r"""Fill ``tensor`` from the normal distribution :math:`\mathcal{N}(mean, std^2)`
+    truncated to :math:`[a, b]`.
+
+    As torch 2.13: when the interval holds more than 30% of the mass, values outside
+    it are redrawn from the normal (a whole-tensor ``normal_`` per round); otherwise
+    uniform candidates on ``[a, b]`` are accepted against the density.
+    """
+    return _no_grad_trunc_normal_(tensor, mean, std, a, b, generator=generator)
+
+
 def constant_(tensor: Tensor, val: float) -> Tensor:
     """Fill ``tensor`` with ``val``."""
     return _no_grad_fill_(tensor, val)
@@ -123,6 +213,26 @@ def eye_(tensor: Tensor) -> Tensor:
 
     with no_grad():
         tensor.copy_(eye(*tensor.shape, dtype=tensor.dtype))
+    return tensor
+
+
+def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
+    """Fill the {3, 4, 5}-dimensional ``tensor`` with the Dirac delta, keeping the
+    identity of as many input channels as possible (per group when ``groups > 1``)."""
+    dimensions = tensor.ndimension()
+    if dimensions not in [3, 4, 5]:
+        raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
+    sizes = tensor.size()
+    if sizes[0] % groups != 0:
+        raise ValueError("dim 0 must be divisible by groups")
+    out_chans_per_grp = sizes[0] // groups
+    min_dim = min(out_chans_per_grp, sizes[1])
+    centre = tuple(s // 2 for s in sizes[2:])
+    with no_grad():
+        tensor.zero_()
+        for g in range(groups):
+            for d in range(min_dim):
+                tensor[(g * out_chans_per_grp + d, d, *centre)] = 1
     return tensor
 
 
@@ -218,6 +328,56 @@ def kaiming_normal_(
         return tensor.normal_(0, std, generator=generator)
 
 
+def orthogonal_(tensor: Tensor, gain: float = 1, generator=None) -> Tensor:
+    """Fill ``tensor`` (2 or more dimensions, trailing ones flattened) with a (semi)
+    orthogonal matrix: the Q of the QR of a standard normal draw, its columns' signs
+    set by R's diagonal, times ``gain``."""
+    from .. import diag
+    from ..linalg import qr
+
+    if tensor.ndimension() < 2:
+        raise ValueError("Only tensors with 2 or more dimensions are supported")
+    if tensor.numel() == 0:
+        return tensor
+    rows = tensor.size(0)
+    cols = tensor.numel() // rows
+    flattened = tensor.new_empty((rows, cols)).normal_(0, 1, generator=generator)
+    if rows < cols:
+        flattened = flattened.t()
+    q, r = qr(flattened)
+    d = diag(r, 0)
+    ph = d.sign()
+    q *= ph
+    if rows < cols:
+        q = q.t()
+    with no_grad():
+        tensor.view_as(q).copy_(q)
+        tensor.mul_(gain)
+    return tensor
+
+
+def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator=None) -> Tensor:
+    r"""Fill the 2-D ``tensor`` from :math:`\mathcal{N}(0, std^2)`, then zero
+    ``ceil(sparsity * rows)`` entries of each column.
+
+    As torch, the zeroed rows come from ``randperm`` on the default generator, whatever
+    ``generator`` is.
+    """
+    from .. import randperm
+
+    if tensor.ndimension() != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    rows, cols = tensor.shape
+    num_zeros = math.ceil(sparsity * rows)
+    with no_grad():
+        tensor.normal_(0, std, generator=generator)
+        for col_idx in range(cols):
+            row_indices = randperm(rows)
+            zero_indices = row_indices[:num_zeros]
+            tensor[zero_indices, col_idx] = 0
+    return tensor
+
+
 def _make_deprecate(meth: Callable) -> Callable:
     new_name = meth.__name__
     old_name = new_name[:-1]
@@ -239,7 +399,10 @@ uniform = _make_deprecate(uniform_)
 normal = _make_deprecate(normal_)
 constant = _make_deprecate(constant_)
 eye = _make_deprecate(eye_)
+dirac = _make_deprecate(dirac_)
 xavier_uniform = _make_deprecate(xavier_uniform_)
 xavier_normal = _make_deprecate(xavier_normal_)
 kaiming_uniform = _make_deprecate(kaiming_uniform_)
 kaiming_normal = _make_deprecate(kaiming_normal_)
+orthogonal = _make_deprecate(orthogonal_)
+sparse = _make_deprecate(sparse_)

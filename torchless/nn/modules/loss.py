@@ -28,6 +28,7 @@ __all__ = [
     "MarginRankingLoss",
     "MultiMarginLoss",
     "TripletMarginLoss",
+    "CTCLoss",
 ]
 
 
@@ -444,4 +445,40 @@ class TripletMarginLoss(_Loss):
             eps=self.eps,
             swap=self.swap,
             reduction=self.reduction,
+        )
+
+
+class CTCLoss(_Loss):
+    """The Connectionist Temporal Classification loss (see ``F.ctc_loss``).
+
+    Args:
+        blank: the blank label. Default ``0``.
+        reduction: ``'none'``, ``'mean'`` (default: each loss over its target length, then
+            the mean over the batch) or ``'sum'``.
+        zero_infinity: zero infinite losses (targets too long for their inputs) and their
+            gradients. Default ``False``.
+
+    Shape:
+        - Log_probs: ``(T, N, C)`` or ``(T, C)``, log-probabilities (``log_softmax``).
+        - Targets: ``(N, S)`` padded, or ``(sum(target_lengths))`` concatenated.
+        - Input_lengths, Target_lengths: ``(N)`` or ``()``, tensors or tuples of ints.
+        - Output: a scalar, or ``(N)`` with ``reduction='none'``.
+    """
+
+    __constants__ = ["blank", "reduction"]
+
+    def __init__(self, blank: int = 0, reduction: str = "mean", zero_infinity: bool = False):
+        super().__init__(reduction=reduction)
+        self.blank = blank
+        self.zero_infinity = zero_infinity
+
+    def forward(self, log_probs: Tensor, targets: Tensor, input_lengths, target_lengths) -> Tensor:
+        return _L.ctc_loss(
+            log_probs,
+            targets,
+            input_lengths,
+            target_lengths,
+            self.blank,
+            self.reduction,
+            self.zero_infinity,
         )
