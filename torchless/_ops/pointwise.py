@@ -194,7 +194,9 @@ class AddBackward0(Node):
 
     def apply(self, g):
         a = self.alpha
-        return g, (g if a == 1 else g * a)
+        if a == 1 or self.next_functions[1][0] is None:
+            return g, g
+        return g, g * a
 
 
 def add(input, other, *, alpha=1, out=None, _reverse=False):
@@ -235,6 +237,8 @@ class SubBackward0(Node):
     __slots__ = ("alpha",)
 
     def apply(self, g):
+        if self.next_functions[1][0] is None:  # only the first input needs a gradient
+            return g, None
         a = self.alpha
         return g, (-g if a == 1 else g * -a)
 
@@ -626,6 +630,8 @@ class PowBackward0(Node):
         e = self.exponent
         if e == 0:
             return (g * 0,)
+        if e == 2 and not _state.enabled:
+            return (g * (x * 2),)  # x ** 1 is x exactly: one op fewer when no graph is kept
         return (g * (pow(x, e - 1) * e),)
 
 
