@@ -220,17 +220,21 @@ def sum_to_shape(g: Tensor, shape) -> Tensor:
     """Sum ``g`` down to ``shape`` (undoing broadcasting)."""
     a = g._data
     shape = tuple(shape)
-    lead = a.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        lead + i for i, s in enumerate(shape) if s == 1 and a.shape[lead + i] != 1
-    )
-    if axes:
-        # reduce straight into an array of the target shape, which then owns
-        # its memory (a reshaped view would have to be copied into .grad)
-        r = np.empty(shape, dtype=a.dtype)
-        _add_reduce(a, axes, None, r.reshape((1,) * lead + shape), keepdims=True)
+    if not shape:  # everything: the common case of a scalar parameter
+        r = np.asarray(_add_reduce(a, None))
     else:
-        r = a.copy()
+        lead = a.ndim - len(shape)
+        axes = list(range(lead))
+        for i, s in enumerate(shape):
+            if s == 1 and a.shape[lead + i] != 1:
+                axes.append(lead + i)
+        if axes:
+            # reduce straight into an array of the target shape, which then owns
+            # its memory (a reshaped view would have to be copied into .grad)
+            r = np.empty(shape, dtype=a.dtype)
+            _add_reduce(a, tuple(axes), None, r.reshape((1,) * lead + shape), keepdims=True)
+        else:
+            r = a.copy()
     res = _make(r)
     if _state.enabled and g._requires_grad:
         node = SumToBackward()

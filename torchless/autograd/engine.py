@@ -18,13 +18,24 @@ from .graph import AccumulateGrad
 __all__ = ["run_backward", "accumulate_grad"]
 
 
+class _LazyReduction:
+    """torchless._ops.reduction, imported on first use (it imports this module)."""
+
+    def __getattr__(self, name):
+        from .._ops import reduction
+
+        globals()["_ops_reduction"] = reduction
+        return getattr(reduction, name)
+
+
+_ops_reduction = _LazyReduction()
+
+
 def _fit(g, shape, dtype):
     """Make a gradient match the input it flows into: undo broadcasting
     (sum over broadcast dims) and cast to the input's dtype."""
-    from .._ops.reduction import sum_to_shape
-
     if g._data.shape != shape:
-        g = sum_to_shape(g, shape)
+        g = _ops_reduction.sum_to_shape(g, shape)
     if g.dtype is not dtype:
         g = g.to(dtype)
     return g
@@ -75,8 +86,9 @@ def run_backward(
     buffers: dict = {}
     # ids of gradients others may hold (the caller's, or one passed to two
     # edges): a leaf's .grad must not take their arrays without a copy
-    shared = {id(g) for g in grads}
+    shared = set()
     for (node, nr), g in zip(roots, grads):
+        shared.add(id(g))
         _add_to_buffer(buffers, node, nr, g)
 
     ready = [(-n._seq, n) for n in deps if deps[n] == 0]
@@ -211,8 +223,9 @@ def accumulate_grad(var, g, create_graph: bool, owned: bool = False) -> None:
             r = h(g)
             if r is not None:
                 g = r
-    if g.shape != var.shape:
-        g = _fit(g, var.shape, var.dtype)
+    shape = var._data.shape  # (not .shape: that builds a torch.Size each time)
+    if g._data.shape != shape:
+        g = _fit(g, shape, var.dtype)
     elif g.dtype is not var.dtype:
         g = g.to(var.dtype)
     cur = var._grad
