@@ -112,12 +112,16 @@ def from_numpy_dtype(np_dtype) -> dtype:
     """The torchless dtype for a NumPy dtype; TypeError for unsupported ones."""
     d = _FROM_NP.get(np_dtype)
     if d is None:
-        d = _FROM_NP.get(np.dtype(np_dtype))
+        npd = np.dtype(np_dtype)
+        d = _FROM_NP.get(npd)
         if d is None:
+            if npd.kind in "uic" or npd == np.float16:
+                # torch has these (uint16..64, complex); torchless does not yet
+                raise TypeError(f"torchless does not support numpy.{npd.name} arrays yet")
             raise TypeError(
-                f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype).name}. "
-                "The only supported types are: float64, float32, float16, int64, "
-                "int32, int16, int8, uint8, and bool."
+                f"can't convert np.ndarray of type numpy.{npd.type.__name__}. The only "
+                "supported types are: float64, float32, float16, complex64, complex128, int64, "
+                "int32, int16, int8, uint64, uint32, uint16, uint8, and bool."
             )
     return d
 
