@@ -377,3 +377,23 @@ def test_axpy_float16_one_thread_large(torch):
         _same_bits(axpy(y, x, 0.37), _torch_add(torch, y, x, 0.37))
     finally:
         torch.set_num_threads(threads)
+
+
+@pytest.mark.parametrize("alpha", ALPHAS + [1e30, 2.0**-149, 3.0e38])
+def test_axpy_small_arrays_match_torch(torch, alpha):
+    """Arrays of up to 8 elements take a Python-float path: every operand pair of the
+    random and adversarial sets, in chunks of 1 to 8, must still give torch's bits."""
+    a, b, c = _random_operands(np.float32, 2000, 11)
+    a2, b2, c2 = _adversarial(np.float32)
+    ys = np.concatenate([c, c2, a2])
+    xs = np.concatenate([a, a2, b2])
+    with np.errstate(over="ignore"):
+        if not math.isfinite(float(np.float32(alpha))):
+            pytest.skip("torch refuses an alpha out of the dtype's range")
+    i = 0
+    size = 1
+    while i < len(ys):
+        y, x = ys[i : i + size].copy(), xs[i : i + size].copy()
+        _same_bits(axpy(y, x, alpha), _torch_add(torch, y, x, alpha))
+        i += size
+        size = size % 8 + 1

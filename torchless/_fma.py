@@ -40,6 +40,7 @@ Every function takes the array module ``xp`` (``numpy`` or ``cupy``) of its arra
 from __future__ import annotations
 
 import math
+import struct
 from fractions import Fraction
 
 import numpy as np
@@ -126,6 +127,26 @@ def fma(a, b, c, *, out=None, xp=np):
     raise TypeError(f"fma: expected float16, float32 or float64 operands, got {dt}")
 
 
+_pack_d = struct.Struct("<d").pack
+_unpack_q = struct.Struct("<q").unpack
+_SMALL = 8  # up to this many elements, Python floats beat a dozen NumPy calls
+
+
+def _axpy32_small(y, x, a: float):
+    """float32 ``y + a * x`` rounded once, element by element in Python floats: the
+    product of two float32 values is exact in a double and the sum rounds once, so
+    rounding that double to float32 is right unless it lies on a float32 midpoint or in
+    float32's subnormal range (then None: the vectorised path decides)."""
+    vals = []
+    for yv, xv in zip(y.ravel().tolist(), x.ravel().tolist()):
+        s = xv * a + yv
+        bits = _unpack_q(_pack_d(s))[0]
+        if (bits & 0x1FFFFFFF) == 0x10000000 or (s != 0.0 and -_F32_TINY < s < _F32_TINY):
+            return None
+        vals.append(s)
+    return np.array(vals, dtype=np.float32).reshape(y.shape)
+
+
 def axpy(y, x, alpha: float, out=None, xp=np):
     """``y + alpha * x`` as torch's ``y.add(x, alpha=alpha)`` computes it on the CPU.
 
@@ -156,6 +177,13 @@ def axpy(y, x, alpha: float, out=None, xp=np):
         xp.copyto(out, r)
         return out
     a = float(alpha) if dt == _F64 else float(_f32(alpha))
+    if dt == _F32 and xp is np and y.size <= _SMALL and x.shape == y.shape:
+        r = _axpy32_small(y, x, a)
+        if r is not None:
+            if out is None:
+                return r
+            out[...] = r
+            return out
     if a == 1.0 or a == -1.0 or a == 0.0 or _exact_scale(a):
         # the product a * x is exact (for a power of two: unless it under- or overflows,
         # checked by undoing it), so one IEEE addition rounds y + a * x once
