@@ -446,7 +446,7 @@ class LinalgCholeskyExBackward0(_OutputsNode):
     """Murray's formula: ``gA = L^{-T} Phi(L^T gL) L^{-1}``, ``Phi`` the lower triangle with
     its diagonal halved, symmetrised."""
 
-    __slots__ = ("upper", "_name")
+    __slots__ = ("upper",)
 
     def name(self):
         return self._name

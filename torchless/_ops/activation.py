@@ -128,7 +128,7 @@ class _NotImplementedBackward(Node):
 
 
 class _GradOpBackward(Node):
-    __slots__ = ("fwd", "_name")
+    __slots__ = ("fwd",)
 
     def name(self) -> str:
         return self._name

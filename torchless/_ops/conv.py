@@ -241,7 +241,7 @@ _KEEP_COLS_BYTES = 1 << 25  # forward columns up to 32 MiB are kept for grad_wei
 class ConvolutionBackward0(Node):
     """Backward of C, T or W (``kind``): each gradient is one of the other two maps."""
 
-    __slots__ = ("kind", "geom", "cols", "_name")
+    __slots__ = ("kind", "geom", "cols")
 
     def name(self):
         return self._name

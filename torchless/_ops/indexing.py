@@ -318,7 +318,7 @@ class IndexBackward(Node):
     """Gradient of an index step: ``g`` placed into zeros of the input's
     shape (repeated advanced indices accumulate)."""
 
-    __slots__ = ("shape", "dtype", "index", "basic", "_name")
+    __slots__ = ("shape", "dtype", "index", "basic")
 
     def name(self):
         return self._name
@@ -453,7 +453,7 @@ class CopySlices(Node):
     """Gradient of ``x[index] = v``: for x, ``g`` with zeros where ``v`` was
     written; for ``v``, the written part of ``g``."""
 
-    __slots__ = ("index", "_name")
+    __slots__ = ("index",)
 
     def name(self):
         return self._name
@@ -664,7 +664,7 @@ def _accumulate_at(g, idx, shape):
 
 
 class _GatherAtBackward(Node):
-    __slots__ = ("idx", "shape", "_name")
+    __slots__ = ("idx", "shape")
 
     def name(self):
         return self._name
@@ -940,7 +940,7 @@ class ScatterBackward(Node):
     """Gradient of scatter: zeros where values were written; for src, the
     gradient at the written positions."""
 
-    __slots__ = ("dim", "index", "_name", "src_shape")
+    __slots__ = ("dim", "index", "src_shape")
 
     def name(self):
         return self._name
@@ -1329,7 +1329,7 @@ def _slice_shape(shape, d):
 
 
 class IndexFillBackward(Node):
-    __slots__ = ("dim", "index", "_name")
+    __slots__ = ("dim", "index")
 
     def name(self):
         return self._name
@@ -1467,7 +1467,7 @@ def _broadcast_with_mask(a, m):
 
 
 class MaskedFillBackward(Node):
-    __slots__ = ("mask", "_name")
+    __slots__ = ("mask",)
 
     def name(self):
         return self._name

@@ -305,7 +305,7 @@ def inplace_variant(fn):
 
 
 class FillBackward(Node):
-    __slots__ = ("_name",)
+    __slots__ = ()
 
     def name(self):
         return self._name

@@ -67,7 +67,7 @@ class MatmulBackward(Node):
     temporarily giving them a unit dim (batch broadcasting is undone by the
     engine)."""
 
-    __slots__ = ("_name",)
+    __slots__ = ()
 
     def name(self):
         return self._name
@@ -509,7 +509,7 @@ class EinsumBackward(Node):
     (labels only this operand has are broadcast back, repeated ones put on the diagonal).
     Named as the op torch's einsum ends with (it composes permutes, sums, mul and bmm)."""
 
-    __slots__ = ("_name", "spec")
+    __slots__ = ("spec",)
 
     def name(self):
         return self._name
@@ -1173,7 +1173,7 @@ class LinalgVectorNormBackward0(Node):
     """d ||x||_p, torch's ``norm_backward`` (also ``NormBackward1``, the node of
     ``at::norm(x, p, dim, keepdim)``); the saved norm is this node's output."""
 
-    __slots__ = ("_name", "p", "dims", "keepdim")
+    __slots__ = ("p", "dims", "keepdim")
 
     def name(self):
         return self._name

@@ -344,7 +344,7 @@ class AmaxBackward0(Node):
     """Gradient of amax/amin: split evenly among the extreme elements of
     each reduced slice."""
 
-    __slots__ = ("dims", "keepdim", "_name")
+    __slots__ = ("dims", "keepdim")
 
     def name(self):
         return self._name
@@ -1051,7 +1051,7 @@ def scatter_add_zeros(g, dim, idx, shape):
 
 
 class CummaxBackward0(Node):
-    __slots__ = ("dim", "_name")
+    __slots__ = ("dim",)
 
     def name(self):
         return self._name

@@ -527,7 +527,7 @@ class RnnLayerBackward(Node):
     """Backward of one direction of one recurrent layer; outputs (output,
     h_n) and, for an LSTM, c_n."""
 
-    __slots__ = ("_name", "_nout", "mode", "steps", "reverse", "arrays", "x2")
+    __slots__ = ("_nout", "mode", "steps", "reverse", "arrays", "x2")
 
     def name(self):
         return self._name
@@ -1001,7 +1001,7 @@ class PackPaddedSequenceBackward0(Node):
 class _RowsPutBackward(Node):
     """``_rows_put``'s node; torch's padding ops end in ``CopySlices``."""
 
-    __slots__ = ("idx", "_name")
+    __slots__ = ("idx",)
 
     def name(self):
         return self._name

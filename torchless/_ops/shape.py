@@ -296,7 +296,7 @@ def unsqueeze(input, dim):
 
 
 class SqueezeBackward(Node):
-    __slots__ = ("shape", "_name")
+    __slots__ = ("shape",)
 
     def name(self):
         return self._name
@@ -1060,7 +1060,7 @@ class SplitBackward(Node):
     """Gradient of split/chunk: the outputs' gradients joined (zeros for
     outputs that received none)."""
 
-    __slots__ = ("_name", "dim", "sizes", "shape", "dtype")
+    __slots__ = ("dim", "sizes", "shape", "dtype")
 
     @property
     def _nout(self):
@@ -1387,7 +1387,7 @@ def _diag_dims(n, dim1, dim2):
 class DiagonalBackward(Node):
     """Gradient of diagonal: ``g`` written on the diagonal of zeros."""
 
-    __slots__ = ("_name", "shape", "offset", "d1", "d2")
+    __slots__ = ("shape", "offset", "d1", "d2")
 
     def name(self):
         return self._name

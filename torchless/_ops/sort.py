@@ -102,7 +102,7 @@ class SortBackward0(Node):
     """Gradient of the values picked along a dim: scattered back to the
     indices they came from."""
 
-    __slots__ = ("dim", "shape", "_name")
+    __slots__ = ("dim", "shape")
 
     def name(self):
         return self._name
@@ -514,7 +514,7 @@ def mode(input, dim=-1, keepdim=False):
 class _NoDerivative(Node):
     """The node of an op torch has no derivative for: backward raises."""
 
-    __slots__ = ("_name", "op")
+    __slots__ = ("op",)
 
     def name(self):
         return self._name

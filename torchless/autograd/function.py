@@ -58,7 +58,7 @@ class FunctionCtx:
 class BackwardCFunction(Node):
     """The node of a custom Function: runs the user's backward."""
 
-    __slots__ = ("ctx", "fn_cls", "n_out", "out_meta", "_name")
+    __slots__ = ("ctx", "fn_cls", "n_out", "out_meta")
 
     def name(self) -> str:
         return self._name

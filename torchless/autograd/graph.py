@@ -62,6 +62,19 @@ class Node:
     def name(self) -> str:
         return type(self).__name__
 
+    # Nodes shared by several ops take torch's name per use: setting ``_name``
+    # moves the node to a subclass of that name, so that type(grad_fn).__name__
+    # says what torch's does ("SelectBackward0", not "IndexBackward").
+    @property
+    def _name(self) -> str:
+        cls = type(self)
+        return cls.__dict__.get("_full_name", cls.__name__)
+
+    @_name.setter
+    def _name(self, value: str) -> None:
+        if self._name != value:
+            self.__class__ = _renamed(type(self), value)
+
     def __repr__(self) -> str:
         return f"<{self.name()} object at {id(self):#x}>"
 
@@ -140,6 +153,35 @@ class Node:
         except KeyError:
             self.__dict__["_metadata"] = {}
             return self.__dict__["_metadata"]
+
+
+_RENAMED: dict = {}
+
+
+def _renamed(cls, name: str):
+    """A subclass of node class ``cls`` named ``name`` (made once)."""
+    key = (cls, name)
+    sub = _RENAMED.get(key)
+    if sub is None:
+        base = getattr(cls, "_renamed_from", cls)
+        key = (base, name)
+        sub = _RENAMED.get(key)
+        if sub is None:
+            short = name.rsplit("::", 1)[-1]  # torch's class of 'torch::autograd::X' is X
+            sub = type(
+                short,
+                (base,),
+                {
+                    "__slots__": (),
+                    "__module__": base.__module__,
+                    "__qualname__": short,
+                    "_renamed_from": base,
+                    "_full_name": name,
+                },
+            )
+            _RENAMED[key] = sub
+        _RENAMED[(cls, name)] = sub
+    return sub
 
 
 def _modified_msg(t, now: int, expected: int, producer: str | None) -> str:
