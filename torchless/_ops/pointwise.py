@@ -504,6 +504,28 @@ def _rfloordiv(t, scalar):
     return _rounded_divide(t, scalar, "floor", None, "floor_divide", reverse=True)
 
 
+def _modulus_result(ad, bd, rd, fn, name):
+    """remainder / fmod on promoted operands, with torch's refusals."""
+    if rd is _bool:
+        raise _not_implemented(rd, f"{name}_cpu")
+    _int_zero_check(bd, rd)
+    try:
+        return _make(fn(ad, bd))
+    except ValueError:
+        raise broadcast_error(np.shape(ad), np.shape(bd)) from None
+
+
+def _record_modulus(res, input, bt, scalar_node, tensor_node):
+    """The graph of remainder / fmod: by a scalar, or by a tensor (saved)."""
+    if _grad_on(input, bt):
+        if bt is None:
+            _record(scalar_node(), res, input)
+        else:
+            node = tensor_node()
+            node.save(input, bt)
+            _record(node, res, input, bt)
+
+
 class RemainderBackward0(Node):
     """remainder(tensor, scalar)."""
 
@@ -534,20 +556,8 @@ def remainder(input, other, *, out=None):
     if ops is None:
         return NotImplemented
     ad, bd, rd, bt = ops
-    if rd is _bool:
-        raise _not_implemented(rd, "remainder_cpu")
-    _int_zero_check(bd, rd)
-    try:
-        res = _make(np.remainder(ad, bd))
-    except ValueError:
-        raise broadcast_error(np.shape(ad), np.shape(bd)) from None
-    if _grad_on(input, bt):
-        if bt is None:
-            _record(RemainderBackward0(), res, input)
-        else:
-            node = RemainderBackward1()
-            node.save(input, bt)
-            _record(node, res, input, bt)
+    res = _modulus_result(ad, bd, rd, np.remainder, "remainder")
+    _record_modulus(res, input, bt, RemainderBackward0, RemainderBackward1)
     return _out(res, out, "remainder")
 
 
@@ -557,13 +567,7 @@ def _rremainder(t, scalar):
     if ops is None:
         return NotImplemented
     bd, ad, rd, bt = ops  # the scalar divides by the tensor
-    if rd is _bool:
-        raise _not_implemented(rd, "remainder_cpu")
-    _int_zero_check(bd, rd)
-    try:
-        res = _make(np.remainder(ad, bd))
-    except ValueError:
-        raise broadcast_error(np.shape(ad), np.shape(bd)) from None
+    res = _modulus_result(ad, bd, rd, np.remainder, "remainder")
     if _grad_on(t):
         _record_not_implemented("remainder", res, t)
     return res
@@ -599,20 +603,8 @@ def fmod(input, other, *, out=None):
             f"fmod(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}"
         )
     ad, bd, rd, bt = ops
-    if rd is _bool:
-        raise _not_implemented(rd, "fmod_cpu")
-    _int_zero_check(bd, rd)
-    try:
-        res = _make(np.fmod(ad, bd))
-    except ValueError:
-        raise broadcast_error(np.shape(ad), np.shape(bd)) from None
-    if _grad_on(input, bt):
-        if bt is None:
-            _record(FmodBackward0(), res, input)
-        else:
-            node = FmodBackward1()
-            node.save(input, bt)
-            _record(node, res, input, bt)
+    res = _modulus_result(ad, bd, rd, np.fmod, "fmod")
+    _record_modulus(res, input, bt, FmodBackward0, FmodBackward1)
     return _out(res, out, "fmod")
 
 
