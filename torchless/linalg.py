@@ -448,9 +448,6 @@ class LinalgCholeskyExBackward0(_OutputsNode):
 
     __slots__ = ("upper",)
 
-    def name(self):
-        return self._name
-
     def apply(self, g):
         _, (L,) = self.unpack()
         if self.upper:

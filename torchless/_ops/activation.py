@@ -20,7 +20,7 @@ import numpy as np
 from .._tensor import _make, _record, _state, wrap_dim
 from ..autograd.graph import Node
 from .inplace import apply_inplace
-from .pointwise import exp, sigmoid, tanh, where
+from .pointwise import _record_not_implemented, exp, sigmoid, tanh, where
 
 __all__ = [
     "erf",
@@ -115,23 +115,8 @@ class _PointwiseBackward(Node):
         return None
 
 
-class _NotImplementedBackward(Node):
-    """torch's node for a gradient op without a derivative of its own."""
-
-    __slots__ = ("op",)
-
-    def name(self) -> str:
-        return "torch::autograd::NotImplemented"
-
-    def apply(self, h):
-        raise RuntimeError(f"derivative for aten::{self.op} is not implemented")
-
-
 class _GradOpBackward(Node):
     __slots__ = ("fwd",)
-
-    def name(self) -> str:
-        return self._name
 
     def apply(self, h):
         g, x = self.saved()
@@ -156,11 +141,8 @@ def _grad_op(node, g, x):
             r = r.astype(xa.dtype)
     res = _make(r)
     if _state.enabled and (g._requires_grad or x._requires_grad):
-        if node._bb_name is None:
-            b = _NotImplementedBackward()
-            b.op = node._op
-            _record(b, res, x)
-            return res
+        if node._bb_name is None:  # torch has no derivative for this gradient
+            return _record_not_implemented(node._op, res, x)
         b = _GradOpBackward()
         b.fwd, b._name = node, node._bb_name
         b.save(g, x)

@@ -243,9 +243,6 @@ class ConvolutionBackward0(Node):
 
     __slots__ = ("kind", "geom", "cols")
 
-    def name(self):
-        return self._name
-
     def release(self):
         super().release()
         self.cols = None

@@ -320,9 +320,6 @@ class IndexBackward(Node):
 
     __slots__ = ("shape", "dtype", "index", "basic")
 
-    def name(self):
-        return self._name
-
     def apply(self, g):
         return (index_put_zeros(g, self.index, self.shape, self.basic),)
 
@@ -454,12 +451,6 @@ class CopySlices(Node):
     written; for ``v``, the written part of ``g``."""
 
     __slots__ = ("index",)
-
-    def name(self):
-        return self._name
-
-    def __repr__(self):
-        return f"<{self._name.rsplit('::', 1)[-1]} object at {id(self):#x}>"
 
     def apply(self, g):
         nf = self.next_functions
@@ -665,9 +656,6 @@ def _accumulate_at(g, idx, shape):
 
 class _GatherAtBackward(Node):
     __slots__ = ("idx", "shape")
-
-    def name(self):
-        return self._name
 
     def apply(self, g):
         return (_accumulate_at(g, self.idx, self.shape),)
@@ -942,9 +930,6 @@ class ScatterBackward(Node):
 
     __slots__ = ("dim", "index", "src_shape")
 
-    def name(self):
-        return self._name
-
     def apply(self, g):
         nf = self.next_functions
         gs = scatter(g, self.dim, self.index, 0) if nf[0][0] is not None else None
@@ -954,19 +939,6 @@ class ScatterBackward(Node):
         if nf[1][0] is not None:
             gv = _fit_src(gather(g, self.dim, self.index), self.src_shape)
         return gs, gv
-
-
-class _NotImplementedBackward(Node):
-    __slots__ = ("op",)
-
-    def name(self):
-        return "torch::autograd::NotImplemented"
-
-    def __repr__(self):
-        return f"<NotImplemented object at {id(self):#x}>"
-
-    def apply(self, g):
-        raise RuntimeError(f"derivative for aten::{self.op} is not implemented")
 
 
 def _scatter_value(value, a):
@@ -1013,7 +985,9 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None, out=None):
     res = _make(arr.reshape(input._data.shape))
     if _state.enabled and (input._requires_grad or (is_tensor and src._requires_grad)):
         if reduce is not None:
-            node = _NotImplementedBackward()
+            from .pointwise import NotImplementedBackward
+
+            node = NotImplementedBackward()
             node.op = "scatter"
         else:
             node = ScatterBackward()
@@ -1331,9 +1305,6 @@ def _slice_shape(shape, d):
 class IndexFillBackward(Node):
     __slots__ = ("dim", "index")
 
-    def name(self):
-        return self._name
-
     def apply(self, g):
         nf = self.next_functions
         gs = index_fill(g, self.dim, self.index, 0) if nf[0][0] is not None else None
@@ -1468,9 +1439,6 @@ def _broadcast_with_mask(a, m):
 
 class MaskedFillBackward(Node):
     __slots__ = ("mask",)
-
-    def name(self):
-        return self._name
 
     def apply(self, g):
         nf = self.next_functions

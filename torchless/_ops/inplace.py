@@ -154,12 +154,7 @@ class ViewCopySlices(Node):
     for the view's old values, fn's other inputs their gradients."""
 
     __slots__ = ("fn", "view_arr", "base_arr", "idx", "view_meta", "res_dtype")
-
-    def name(self):
-        return "torch::autograd::CopySlices"
-
-    def __repr__(self):
-        return f"<CopySlices object at {id(self):#x}>"
+    _full_name = "torch::autograd::CopySlices"
 
     def _positions(self):
         if self.idx is None:
@@ -307,9 +302,6 @@ def inplace_variant(fn):
 class FillBackward(Node):
     __slots__ = ()
 
-    def name(self):
-        return self._name
-
     def apply(self, g):
         return (g * 0,)
 
@@ -348,12 +340,7 @@ def fill_(t: Tensor, value) -> Tensor:
 
 class CopyBackwards(Node):
     __slots__ = ("src_dtype",)
-
-    def name(self):
-        return "torch::autograd::CopyBackwards"
-
-    def __repr__(self):
-        return f"<CopyBackwards object at {id(self):#x}>"
+    _full_name = "torch::autograd::CopyBackwards"
 
     def apply(self, g):
         nf = self.next_functions

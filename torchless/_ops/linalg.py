@@ -69,9 +69,6 @@ class MatmulBackward(Node):
 
     __slots__ = ()
 
-    def name(self):
-        return self._name
-
     def apply(self, g):
         a, b = self.saved()
         nf = self.next_functions
@@ -510,9 +507,6 @@ class EinsumBackward(Node):
     Named as the op torch's einsum ends with (it composes permutes, sums, mul and bmm)."""
 
     __slots__ = ("spec",)
-
-    def name(self):
-        return self._name
 
     def apply(self, g):
         ops = self.saved()
@@ -1174,9 +1168,6 @@ class LinalgVectorNormBackward0(Node):
     ``at::norm(x, p, dim, keepdim)``); the saved norm is this node's output."""
 
     __slots__ = ("p", "dims", "keepdim")
-
-    def name(self):
-        return self._name
 
     def apply(self, g):
         x, norm = self.saved()

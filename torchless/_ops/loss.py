@@ -20,9 +20,9 @@ from .. import _dtype as D
 from .._tensor import Tensor, _make, _record, _state
 from ..autograd.graph import Node
 from ._common import cast_error, not_implemented, operands
-from .activation import _fmt_g, _NotImplementedBackward, _short_name, log_softmax, logsigmoid
+from .activation import _fmt_g, _short_name, log_softmax, logsigmoid
 from .nn import _reduction
-from .pointwise import abs, exp, log, minimum, sigmoid, where
+from .pointwise import _record_not_implemented, abs, exp, log, minimum, sigmoid, where
 
 __all__ = [
     "cross_entropy",
@@ -298,9 +298,7 @@ def _loss_grad(node, g, *ins):
     res = _make(np.asarray(r, dtype=np.result_type(*arrs)))
     if _state.enabled and (g._requires_grad or any(t._requires_grad for t in ins)):
         if node._bb_name is None:  # torch has no derivative for this gradient
-            b = _NotImplementedBackward()
-            b.op = node._op
-            _record(b, res, *ins)
+            _record_not_implemented(node._op, res, *ins)
         else:
             b = _LossGradBackward()
             b.fwd = node

@@ -168,12 +168,7 @@ class NotImplementedBackward(Node):
     """The node torch records for ops without a derivative: backward raises."""
 
     __slots__ = ("op",)
-
-    def name(self):
-        return "torch::autograd::NotImplemented"
-
-    def __repr__(self):
-        return f"<NotImplemented object at {id(self):#x}>"
+    _full_name = "torch::autograd::NotImplemented"
 
     def apply(self, g):
         raise RuntimeError(f"derivative for aten::{self.op} is not implemented")

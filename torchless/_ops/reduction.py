@@ -252,9 +252,6 @@ class MaxBackward1(Node):
 
     __slots__ = ()
 
-    def name(self):
-        return self._name
-
     def apply(self, g):
         x, r = self.saved()
         # a nan result came from the nan elements: they share the gradient
@@ -267,9 +264,6 @@ class MaxBackward0(Node):
     """Gradient of max/min over a dim: scattered to the chosen indices."""
 
     __slots__ = ("shape", "dim", "keepdim")
-
-    def name(self):
-        return self._name
 
     def apply(self, g):
         (idx,) = self.saved()
@@ -345,9 +339,6 @@ class AmaxBackward0(Node):
     each reduced slice."""
 
     __slots__ = ("dims", "keepdim")
-
-    def name(self):
-        return self._name
 
     def apply(self, g):
         x, r = self.saved()
@@ -1052,9 +1043,6 @@ def scatter_add_zeros(g, dim, idx, shape):
 
 class CummaxBackward0(Node):
     __slots__ = ("dim",)
-
-    def name(self):
-        return self._name
 
     def apply(self, g):
         (idx,) = self.saved()

@@ -529,9 +529,6 @@ class RnnLayerBackward(Node):
 
     __slots__ = ("_nout", "mode", "steps", "reverse", "arrays", "x2")
 
-    def name(self):
-        return self._name
-
     def release(self):
         super().release()
         self.arrays = self.x2 = None
@@ -1003,12 +1000,6 @@ class _RowsPutBackward(Node):
 
     __slots__ = ("idx",)
 
-    def name(self):
-        return self._name
-
-    def __repr__(self):
-        return f"<{self._name.rsplit('::', 1)[-1]} object at {id(self):#x}>"
-
     def apply(self, g):
         return (_rows_take(g, self.idx),)
 
@@ -1107,12 +1098,7 @@ def pad_packed(data: Tensor, batch_sizes: Tensor, batch_first: bool, padding_val
 
 class _PadSequenceBackward(Node):
     __slots__ = ("spots",)
-
-    def name(self):
-        return "torch::autograd::CopySlices"
-
-    def __repr__(self):
-        return f"<CopySlices object at {id(self):#x}>"
+    _full_name = "torch::autograd::CopySlices"
 
     def apply(self, g):
         nf = self.next_functions

@@ -298,9 +298,6 @@ def unsqueeze(input, dim):
 class SqueezeBackward(Node):
     __slots__ = ("shape",)
 
-    def name(self):
-        return self._name
-
     def apply(self, g):
         return (g.reshape(self.shape),)
 
@@ -1066,9 +1063,6 @@ class SplitBackward(Node):
     def _nout(self):
         return len(self.sizes)
 
-    def name(self):
-        return self._name
-
     def apply(self, grads):
         from .creation import zeros
 
@@ -1388,9 +1382,6 @@ class DiagonalBackward(Node):
     """Gradient of diagonal: ``g`` written on the diagonal of zeros."""
 
     __slots__ = ("shape", "offset", "d1", "d2")
-
-    def name(self):
-        return self._name
 
     def apply(self, g):
         return (_diagonal_scatter(g, self.shape, self.offset, self.d1, self.d2),)

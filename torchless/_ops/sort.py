@@ -104,9 +104,6 @@ class SortBackward0(Node):
 
     __slots__ = ("dim", "shape")
 
-    def name(self):
-        return self._name
-
     def apply(self, g):
         (idx,) = self.saved()
         if not self.shape:
@@ -515,9 +512,6 @@ class _NoDerivative(Node):
     """The node of an op torch has no derivative for: backward raises."""
 
     __slots__ = ("op",)
-
-    def name(self):
-        return self._name
 
     def apply(self, g):
         raise NotImplementedError(f"the derivative for '{self.op}' is not implemented.")

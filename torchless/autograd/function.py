@@ -60,9 +60,6 @@ class BackwardCFunction(Node):
 
     __slots__ = ("ctx", "fn_cls", "n_out", "out_meta")
 
-    def name(self) -> str:
-        return self._name
-
     @property
     def _nout(self):
         return self.n_out

@@ -60,7 +60,7 @@ class Node:
             self.metadata["traceback_"] = forward_stack()
 
     def name(self) -> str:
-        return type(self).__name__
+        return self._name
 
     # Nodes shared by several ops take torch's name per use: setting ``_name``
     # moves the node to a subclass of that name, so that type(grad_fn).__name__
@@ -76,7 +76,8 @@ class Node:
             self.__class__ = _renamed(type(self), value)
 
     def __repr__(self) -> str:
-        return f"<{self.name()} object at {id(self):#x}>"
+        # torch prints the class name: <CopySlices ...>, not <torch::autograd::CopySlices ...>
+        return f"<{self.name().rsplit('::', 1)[-1]} object at {id(self):#x}>"
 
     # saved values -----------------------------------------------------
     _saves_output = False  # the saved tensor is this node's own output
@@ -223,17 +224,12 @@ class AccumulateGrad(Node):
     """The sink for a leaf tensor: adds incoming gradients into ``.grad``."""
 
     __slots__ = ("variable",)
+    _full_name = "torch::autograd::AccumulateGrad"
 
     def __init__(self, variable):
         super().__init__()
         self.variable = variable
         self.next_functions = ()
-
-    def name(self) -> str:
-        return "torch::autograd::AccumulateGrad"
-
-    def __repr__(self) -> str:
-        return f"<AccumulateGrad object at {id(self):#x}>"
 
     def apply(self, g):  # pragma: no cover - the engine calls accumulate
         raise RuntimeError("AccumulateGrad is applied by the engine")
