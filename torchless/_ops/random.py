@@ -8,6 +8,8 @@ torch's own argument errors."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from .._tensor import Tensor, _make, _record, _state
 from ..autograd.graph import Node
 
@@ -40,17 +42,20 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None) -> Tensor:
         return _fill(self, g._normal(self.shape, arr.dtype, mean, std))
     # torch draws one element at a time, in memory order, for strided tensors
     vals = g._normal((arr.size,), arr.dtype, mean, std, contiguous=False)
-    order = sorted(range(arr.size), key=lambda i: _offset(arr, i))
+    order = np.argsort(_memory_offsets(arr).ravel(), kind="stable")
     flat = vals.copy()
     flat[order] = vals
     return _fill(self, flat.reshape(arr.shape))
 
 
-def _offset(arr, i):
-    import numpy as np
-
-    idx = np.unravel_index(i, arr.shape)
-    return sum(int(k) * s for k, s in zip(idx, arr.strides))
+def _memory_offsets(arr):
+    """Each element's byte offset from the first, in index order (vectorised)."""
+    off = np.zeros(arr.shape, dtype=np.int64)
+    for d, (n, st) in enumerate(zip(arr.shape, arr.strides)):
+        shape = [1] * arr.ndim
+        shape[d] = n
+        off = off + np.arange(n, dtype=np.int64).reshape(shape) * st
+    return off
 
 
 def bernoulli_(self, p=0.5, *, generator=None) -> Tensor:
