@@ -121,3 +121,17 @@ def test_seed_model_step_with_manual_seed_prints_as_torch():
     assert ours.returncode == 0, ours.stderr
     assert ours.stdout == real.stdout
     assert "Prediction before training" in ours.stdout
+
+
+def test_normal_on_strided_tensors_draws_in_memory_order():
+    def body(lib):
+        lib.manual_seed(3)
+        a = lib.empty(40, 7).T
+        a.normal_()
+        b = lib.empty(10, 12)[:, ::3]
+        b.normal_(1.0, 2.0)
+        c = lib.empty(5, 6, 4).permute(2, 0, 1)
+        c.normal_()
+        return [a.contiguous(), b.contiguous(), c.contiguous(), lib.get_rng_state()]
+
+    _same(body)
